@@ -1,0 +1,81 @@
+// The Backend interface: the heavy kernels that a backend may accelerate.
+// Kernels work on flat, contiguous, row-major typed arrays and write into outputs the caller allocated,
+// so ops, layers and user code never see which backend ran. Tensors are NHWC; conv weights are
+// [kH, kW, inChannels / groups, outChannels].
+// A backend that does not support a case (float64, an odd attribute) calls the reference backend.
+
+export type FloatArray = Float32Array | Float64Array;
+
+/** C[b] = op(A[b]) @ op(B[b]); op transposes when the flag is set. A batch of 1 broadcasts. */
+export interface MatmulParams {
+  batchA: number; // 1 or batch
+  batchB: number; // 1 or batch
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean; // A stored as [k, m] when true, else [m, k]
+  transB: boolean; // B stored as [n, k] when true, else [k, n]
+}
+
+/** Geometry of a 2-D convolution, fully resolved (padding per side, no 'same'). */
+export interface Conv2dParams {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number; // bottom/right padding is implied by outH/outW
+  groups: number;
+}
+
+/** Geometry of a 2-D pooling window, fully resolved. */
+export interface Pool2dParams {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  /** avg: divide by the window size counting padding (PyTorch's default) or only the real cells (TF 'same'). */
+  countIncludePad: boolean;
+}
+
+export type AvgPoolMode = 'avg' | 'sum';
+
+export interface Backend {
+  readonly name: string;
+
+  /** out[batch, m, n] = A @ B (overwrites out). */
+  matmul(p: MatmulParams, a: FloatArray, b: FloatArray, out: FloatArray): void;
+
+  /** y[N,outH,outW,outC] = conv(x[N,inH,inW,inC], w[kH,kW,inC/g,outC]) + bias[outC] (overwrites y). */
+  conv2d(p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray): void;
+  /** dx[N,inH,inW,inC] = gradient of conv2d w.r.t. x (overwrites dx). */
+  conv2dBackwardInput(p: Conv2dParams, dy: FloatArray, w: FloatArray, dx: FloatArray): void;
+  /** dw[kH,kW,inC/g,outC] = gradient of conv2d w.r.t. w (overwrites dw). */
+  conv2dBackwardFilter(p: Conv2dParams, x: FloatArray, dy: FloatArray, dw: FloatArray): void;
+
+  /** y = max over each window; argmax[i] = flat index into x of the winner, -1 if the window is all padding. */
+  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array): void;
+  /** dx (overwritten) scatters dy to the recorded winners. */
+  maxPool2dBackward(p: Pool2dParams, dy: FloatArray, argmax: Int32Array, dx: FloatArray): void;
+  /** y = mean or sum over each window. */
+  avgPool2d(p: Pool2dParams, mode: AvgPoolMode, x: FloatArray, y: FloatArray): void;
+  /** dx (overwritten) spreads dy over each window. */
+  avgPool2dBackward(p: Pool2dParams, mode: AvgPoolMode, dy: FloatArray, dx: FloatArray): void;
+}

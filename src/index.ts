@@ -1,0 +1,11 @@
+// ConvKit's public entry point.
+export { Tensor, type TensorLike } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export * from './tensor/create.js';
+export * as F from './ops/functional.js';
+export { concat, stack } from './ops/movement.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
+export { Generator, manualSeed, defaultGenerator } from './util/random.js';
+export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export type { Backend } from './backend/backend.js';

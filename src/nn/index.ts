@@ -1,0 +1,7 @@
+// convkit/nn: modules, layers, initialisation.
+export { Module, type ForwardHook, type StateDict, type NamePattern } from './module.js';
+export { Parameter } from './parameter.js';
+export * from './layers.js';
+export { Sequential } from './sequential.js';
+export { getLayerOutputs } from './layer-outputs.js';
+export * as init from './init.js';

@@ -1,0 +1,306 @@
+// The standard layers. Each validates its arguments in the constructor and calls the functional op.
+import { Tensor } from '../tensor/tensor.js';
+import { zeros, ones } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { defaultLayerInit_ } from './init.js';
+import { conv2d, type Conv2dOptions } from '../ops/conv.js';
+import { linear } from '../ops/matmul.js';
+import { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, type Pool2dOptions } from '../ops/pool.js';
+import { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from '../ops/activation.js';
+import { flatten, pad } from '../ops/movement.js';
+import { batchNorm } from '../ops/norm.js';
+import { type Pair, pair } from '../ops/geometry.js';
+import type { Generator } from '../util/random.js';
+
+function positiveInt(v: number, what: string, layer: string): void {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${layer}: ${what} must be a positive integer, got ${v}`);
+}
+
+function describe(settings: Record<string, unknown>, defaults: Record<string, unknown>): string {
+  return Object.entries(settings)
+    .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(defaults[k]))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? `'${v}'` : JSON.stringify(v)}`)
+    .join(', ');
+}
+
+export interface Conv2dLayerOptions extends Conv2dOptions {
+  bias?: boolean;
+  generator?: Generator;
+}
+
+/** 2-D convolution layer: weight [kH, kW, inChannels/groups, outChannels], bias [outChannels]. */
+export class Conv2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly options: Conv2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    options: Conv2dLayerOptions = {},
+  ) {
+    super();
+    positiveInt(inChannels, 'inChannels', 'Conv2d');
+    positiveInt(outChannels, 'outChannels', 'Conv2d');
+    this.kernelSize = pair(kernelSize, 'kernelSize', 'Conv2d');
+    const groups = options.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`Conv2d: groups = ${groups} must be a positive integer dividing inChannels ${inChannels} and outChannels ${outChannels}`);
+    }
+    pair(options.stride ?? 1, 'stride', 'Conv2d');
+    pair(options.dilation ?? 1, 'dilation', 'Conv2d');
+    this.options = { stride: options.stride ?? 1, padding: options.padding ?? 'valid', dilation: options.dilation ?? 1, groups };
+    this.weight = new Parameter(zeros([...this.kernelSize, inChannels / groups, outChannels]));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outChannels]));
+    defaultLayerInit_(this.weight, this.bias, options.generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim === 4 && x.shape[3] !== this.inChannels) {
+      throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): input ${formatShape(x.shape)} has ${x.shape[3]} channels, expected ${this.inChannels} (NHWC)`);
+    }
+    return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    const extra = describe(
+      { ...this.options, bias: this.bias !== null },
+      { stride: 1, padding: 'valid', dilation: 1, groups: 1, bias: true },
+    );
+    const k = this.kernelSize[0] === this.kernelSize[1] ? this.kernelSize[0] : `[${this.kernelSize}]`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${k}${extra ? ', ' + extra : ''}`;
+  }
+}
+
+/** Fully connected layer: y = x @ weight + bias, weight [inFeatures, outFeatures]. */
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: { bias?: boolean; generator?: Generator } = {},
+  ) {
+    super();
+    positiveInt(inFeatures, 'inFeatures', 'Linear');
+    positiveInt(outFeatures, 'outFeatures', 'Linear');
+    this.weight = new Parameter(zeros([inFeatures, outFeatures]));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outFeatures]));
+    defaultLayerInit_(this.weight, this.bias, options.generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.shape[x.ndim - 1] !== this.inFeatures) {
+      throw new Error(`Linear(${this.inFeatures}, ${this.outFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} features, expected ${this.inFeatures}`);
+    }
+    return linear(x, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `${this.inFeatures}, ${this.outFeatures}${this.bias ? '' : ', bias=false'}`;
+  }
+}
+
+abstract class Pool2dLayer extends Module {
+  constructor(
+    readonly kernelSize: Pair,
+    readonly options: Pool2dOptions = {},
+  ) {
+    super();
+    pair(kernelSize, 'kernelSize', this.constructor.name);
+  }
+  override extraRepr(): string {
+    const extra = describe(this.options as Record<string, unknown>, {});
+    return `kernelSize=${JSON.stringify(this.kernelSize)}${extra ? ', ' + extra : ''}`;
+  }
+}
+
+export class MaxPool2d extends Pool2dLayer {
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+export class AvgPool2d extends Pool2dLayer {
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+export class SumPool2d extends Pool2dLayer {
+  forward(x: Tensor): Tensor {
+    return sumPool2d(x, this.kernelSize, this.options);
+  }
+}
+
+/** Mean over height and width: [N, H, W, C] -> [N, C] (keepDims: [N, 1, 1, C]). */
+export class GlobalAvgPool2d extends Module {
+  constructor(readonly keepDims = false) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return globalAvgPool2d(x, this.keepDims);
+  }
+}
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return relu(x);
+  }
+}
+
+export class ReLU6 extends Module {
+  forward(x: Tensor): Tensor {
+    return relu6(x);
+  }
+}
+
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return leakyRelu(x, this.negativeSlope);
+  }
+  override extraRepr(): string {
+    return `negativeSlope=${this.negativeSlope}`;
+  }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return sigmoid(x);
+  }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return tanh(x);
+  }
+}
+
+export class Softmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return softmax(x, this.axis);
+  }
+}
+
+export class LogSoftmax extends Module {
+  constructor(readonly axis = -1) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return logSoftmax(x, this.axis);
+  }
+}
+
+export class Flatten extends Module {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return flatten(x, this.startDim, this.endDim);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+export class Dropout extends Module {
+  constructor(
+    readonly p = 0.5,
+    readonly generator?: Generator,
+  ) {
+    super();
+    if (!(p >= 0 && p < 1)) throw new Error(`Dropout: p must be in [0, 1), got ${p}`);
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, { training: this.training, generator: this.generator });
+  }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
+
+/** Zero padding of height and width: a number, [padH, padW] or [top, bottom, left, right]. */
+export class ZeroPad2d extends Module {
+  readonly padding: [number, number, number, number];
+  constructor(padding: number | readonly [number, number] | readonly [number, number, number, number]) {
+    super();
+    const p = typeof padding === 'number' ? [padding, padding, padding, padding] : padding.length === 2 ? [padding[0], padding[0], padding[1], padding[1]] : [...padding];
+    if (p.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`ZeroPad2d: padding must be non-negative integers, got ${JSON.stringify(padding)}`);
+    this.padding = p as [number, number, number, number];
+  }
+  forward(x: Tensor): Tensor {
+    const [t, b, l, r] = this.padding;
+    return pad(x, [[0, 0], [t, b], [l, r]]);
+  }
+}
+
+export interface BatchNormLayerOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+}
+
+/** Batch normalisation per channel of NHWC input (channels last). */
+export class BatchNorm2d extends Module {
+  weight: Parameter | null;
+  bias: Parameter | null;
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number;
+
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormLayerOptions = {},
+  ) {
+    super();
+    positiveInt(numFeatures, 'numFeatures', 'BatchNorm2d');
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum ?? 0.1;
+    const affine = options.affine ?? true;
+    this.weight = affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
+    const track = options.trackRunningStats ?? true;
+    this.runningMean = track ? zeros([numFeatures]) : null;
+    this.runningVar = track ? ones([numFeatures]) : null;
+    if (this.runningMean && this.runningVar) {
+      this.registerBuffer('runningMean', this.runningMean);
+      this.registerBuffer('runningVar', this.runningVar);
+    }
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.shape[x.ndim - 1] !== this.numFeatures) {
+      throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
+    }
+    const useBatchStats = this.training || !this.runningMean;
+    return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
+      training: useBatchStats,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    const extra = describe({ eps: this.eps, momentum: this.momentum, affine: this.weight !== null }, { eps: 1e-5, momentum: 0.1, affine: true });
+    return `${this.numFeatures}${extra ? ', ' + extra : ''}`;
+  }
+}

@@ -1,0 +1,109 @@
+// Activations: ReLU family, sigmoid, tanh, softmax and log-softmax (numerically stable), dropout.
+import { Tensor } from '../tensor/tensor.js';
+import { allocate, isFloat } from '../tensor/dtype.js';
+import { normalizeAxis, sizeOf } from '../tensor/shape.js';
+import { record } from '../autograd/node.js';
+import { mul, sub, unaryConst } from './arithmetic.js';
+import { sum } from './reduce.js';
+import { mapUnary } from './elementwise-kernels.js';
+import { type Generator, defaultGenerator } from '../util/random.js';
+
+function activation(name: string, x: Tensor, f: (v: number) => number, slope: (x: number, y: number) => number): Tensor {
+  if (!isFloat(x.dtype)) throw new Error(`${name}: expects a float tensor, got ${x.dtype}`);
+  const out = new Tensor(mapUnary(x.data, x.dtype, f), x.shape);
+  return record(out, name, [x], (dy) => [
+    () => {
+      const d = allocate(x.dtype, x.size);
+      for (let i = 0; i < d.length; i++) d[i] = dy.data[i] * slope(x.data[i], out.data[i]);
+      return new Tensor(d, x.shape);
+    },
+  ]);
+}
+
+/** max(0, x). */
+export function relu(x: Tensor): Tensor {
+  return activation('relu', x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0));
+}
+
+/** min(max(0, x), 6), as in MobileNet. */
+export function relu6(x: Tensor): Tensor {
+  return activation('relu6', x, (v) => (v > 0 ? (v < 6 ? v : 6) : 0), (v) => (v > 0 && v < 6 ? 1 : 0));
+}
+
+/** x for x > 0, negativeSlope * x otherwise. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return activation('leakyRelu', x, (v) => (v > 0 ? v : negativeSlope * v), (v) => (v > 0 ? 1 : negativeSlope));
+}
+
+export function sigmoid(x: Tensor): Tensor {
+  return activation(
+    'sigmoid',
+    x,
+    (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
+    (_v, y) => y * (1 - y),
+  );
+}
+
+export function tanh(x: Tensor): Tensor {
+  return activation('tanh', x, Math.tanh, (_v, y) => 1 - y * y);
+}
+
+/** View x as [outer, n, inner] around axis. */
+function around(x: Tensor, axis: number, opName: string): [number, number, number] {
+  const a = normalizeAxis(axis, x.ndim, opName);
+  return [sizeOf(x.shape.slice(0, a)), x.shape[a], sizeOf(x.shape.slice(a + 1))];
+}
+
+function softmaxLoop(x: Tensor, axis: number, opName: string, logOutput: boolean): Tensor {
+  if (!isFloat(x.dtype)) throw new Error(`${opName}: expects a float tensor, got ${x.dtype}`);
+  const [outer, n, inner] = around(x, axis, opName);
+  const out = allocate(x.dtype, x.size);
+  const xs = x.data;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      let max = -Infinity;
+      for (let k = 0; k < n; k++) max = Math.max(max, xs[base + k * inner]);
+      let total = 0;
+      for (let k = 0; k < n; k++) total += Math.exp(xs[base + k * inner] - max);
+      const logTotal = Math.log(total);
+      for (let k = 0; k < n; k++) {
+        const z = xs[base + k * inner] - max;
+        out[base + k * inner] = logOutput ? z - logTotal : Math.exp(z) / total;
+      }
+    }
+  }
+  return new Tensor(out, x.shape);
+}
+
+/** exp(x) / sum(exp(x)) along axis, computed stably. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const out = softmaxLoop(x, axis, 'softmax', false);
+  // dx = y * (dy - sum(dy * y))
+  return record(out, 'softmax', [x], (dy) => [() => mul(out, sub(dy, sum(mul(dy, out), axis, true)))]);
+}
+
+/** x - logsumexp(x) along axis, computed stably. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const out = softmaxLoop(x, axis, 'logSoftmax', true);
+  // dx = dy - softmax(x) * sum(dy)
+  return record(out, 'logSoftmax', [x], (dy) => [
+    () => sub(dy, mul(unaryConst(out, Math.exp), sum(dy, axis, true))),
+  ]);
+}
+
+export interface DropoutOptions {
+  training?: boolean;
+  generator?: Generator;
+}
+
+/** Zero each value with probability p and scale the rest by 1/(1-p) (inverted dropout); identity in eval. */
+export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  if (!(p >= 0 && p < 1)) throw new Error(`dropout: probability p must be in [0, 1), got ${p}`);
+  if (options.training === false || p === 0) return x;
+  const g = options.generator ?? defaultGenerator();
+  const scale = 1 / (1 - p);
+  const mask = allocate(isFloat(x.dtype) ? x.dtype : 'float32', x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = g.random() < p ? 0 : scale;
+  return mul(x, new Tensor(mask, x.shape));
+}
