@@ -1,0 +1,24 @@
+// convkit/data: datasets, the DataLoader and IDX parsing (browser-safe; Node file loaders are in convkit/node).
+export {
+  type Sample,
+  type Batch,
+  type Indices,
+  type Dataset,
+  type SampleTransform,
+  TensorDataset,
+  Subset,
+  TransformDataset,
+  randomSplit,
+} from './dataset.js';
+export { collate } from './collate.js';
+export { DataLoader, type DataLoaderOptions, type BatchTransform } from './dataloader.js';
+export { parseIdx, encodeIdx, type IdxArray, type IdxData, type IdxDType } from './idx.js';
+export { imageClassificationFromIdx, type IdxImageOptions, type Normalization } from './idx-dataset.js';
+export {
+  type Split,
+  idxFileNames,
+  MNIST_CLASSES,
+  FASHION_MNIST_CLASSES,
+  MNIST_NORMALIZATION,
+  FASHION_MNIST_NORMALIZATION,
+} from './mnist-family.js';
