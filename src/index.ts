@@ -9,3 +9,4 @@ export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { Generator, manualSeed, defaultGenerator } from './util/random.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
 export type { Backend } from './backend/backend.js';
+export * from './optim/index.js';

@@ -5,3 +5,4 @@ export * from './layers.js';
 export { Sequential } from './sequential.js';
 export { getLayerOutputs } from './layer-outputs.js';
 export * as init from './init.js';
+export { summary, formatSummary, registerMacCounter, type ModelSummary, type LayerSummary, type MacCounter } from './summary.js';

@@ -1,0 +1,28 @@
+// convkit optimisers: SGD, Adam, AdamW, RMSprop, learning-rate schedules and gradient clipping.
+export {
+  Optimizer,
+  type BaseHyperParams,
+  type ParamGroup,
+  type ParamGroupInput,
+  type OptimizerParams,
+  type ParamState,
+  type OptimizerSpec,
+  type OptimizerStateDict,
+  type OptimizerMeta,
+} from './optimizer.js';
+export { SGD, sgdUpdate, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, adamUpdate, type AdamOptions, type AdamBuffers } from './adam.js';
+export { RMSprop, rmspropUpdate, type RMSpropOptions, type RMSpropBuffers } from './rmsprop.js';
+export {
+  LRScheduler,
+  StepLR,
+  MultiStepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  type SchedulableOptimizer,
+  type LrFormula,
+  type LRSchedulerState,
+} from './lr-scheduler.js';
+export { LinearWarmup, warmup, type LinearWarmupOptions } from './linear-warmup.js';
+export { OneCycleLR, type OneCycleLROptions } from './one-cycle-lr.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip-grad.js';
