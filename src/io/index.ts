@@ -1,0 +1,15 @@
+// convkit io (browser-safe): safetensors bytes, checkpoints, and checked loading into modules.
+// Reading and writing files is in src/node/weights-files.ts.
+export { serializeSafetensors, parseSafetensors, type TensorMap, type SafetensorsMetadata, type SafetensorsContents } from './safetensors.js';
+export {
+  serializeCheckpoint,
+  parseCheckpoint,
+  unpackCheckpoint,
+  isCheckpoint,
+  CHECKPOINT_METADATA_KEY,
+  type Checkpoint,
+  type CheckpointInput,
+  type OptimizerStateDict,
+} from './checkpoint.js';
+export { applyStateDict, type ApplyStateDictOptions, type ApplyStateDictResult } from './apply-state-dict.js';
+export type { JsonValue } from './json-value.js';
