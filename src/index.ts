@@ -10,3 +10,4 @@ export { Generator, manualSeed, defaultGenerator } from './util/random.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
 export type { Backend } from './backend/backend.js';
 export * from './optim/index.js';
+export * as io from './io/index.js';

@@ -1,0 +1,17 @@
+// convkit/node: the Node-only adapters (files, image codecs, terminal progress) over the browser-safe core.
+export { atomicWriteFile } from './atomic-write.js';
+export { saveSafetensors, loadSafetensors, saveWeights, loadWeights, saveCheckpoint, loadCheckpoint, type LoadWeightsResult } from './weights-files.js';
+export { readIdxFile } from './idx-files.js';
+export {
+  loadMnist,
+  loadFashionMnist,
+  loadIdxDataset,
+  FASHION_MNIST_DEBIAN_DIR,
+  MNIST_CLASSES,
+  FASHION_MNIST_CLASSES,
+  MNIST_NORMALIZATION,
+  FASHION_MNIST_NORMALIZATION,
+  type MnistOptions,
+  type FashionMnistOptions,
+  type IdxDatasetOptions,
+} from './datasets.js';
