@@ -22,3 +22,8 @@ export {
   MNIST_NORMALIZATION,
   FASHION_MNIST_NORMALIZATION,
 } from './mnist-family.js';
+export * from './image.js';
+export * from './image-canvas.js';
+export * from './transforms.js';
+export * from './augment.js';
+export { augmentPreview, defaultAugmentation, type AugmentPreviewOptions } from './augment-preview.js';

@@ -15,3 +15,5 @@ export {
   type FashionMnistOptions,
   type IdxDatasetOptions,
 } from './datasets.js';
+export * from './image-io.js';
+export { ImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageFolderSample } from './image-folder.js';
