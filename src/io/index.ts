@@ -13,3 +13,4 @@ export {
 } from './checkpoint.js';
 export { applyStateDict, type ApplyStateDictOptions, type ApplyStateDictResult } from './apply-state-dict.js';
 export type { JsonValue } from './json-value.js';
+export * as importers from './importers/index.js';

@@ -17,3 +17,4 @@ export {
 } from './datasets.js';
 export * from './image-io.js';
 export { ImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageFolderSample } from './image-folder.js';
+export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwjsMobileNetV2 } from './import-files.js';
