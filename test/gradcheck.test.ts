@@ -1,7 +1,7 @@
 // Every differentiable op's backward rule against float64 central differences (gradcheck), on every backend.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Generator, Tensor, concat, gradcheck, randint, randn, stack, uniform } from '../src/index.js';
+import { F, Generator, Tensor, concat, gradcheck, randint, randn, stack, tensor, uniform } from '../src/index.js';
 import { forEachBackend } from './helpers/backends.js';
 
 interface Case {
@@ -173,6 +173,12 @@ const normCases: Case[] = [
     name: 'batchNorm, training, no affine, on [N, C]',
     inputs: all(normal([5, 3])),
     fn: (x) => F.batchNorm(x, null, null, null, null, { training: true }),
+  },
+  {
+    name: 'batchNorm, eval, with running statistics, weight and bias',
+    inputs: all(normal([2, 3, 2, 3], 2), normal([3]), normal([3])),
+    fn: (x, w, b) =>
+      F.batchNorm(x, tensor([0.5, -0.2, 0.1], [3], { dtype: 'float64' }), tensor([1.5, 0.7, 2], [3], { dtype: 'float64' }), w, b, { training: false }),
   },
 ];
 
