@@ -11,3 +11,4 @@ export { setBackend, getBackend, listBackends, registerBackend } from './backend
 export type { Backend } from './backend/backend.js';
 export * from './optim/index.js';
 export * as io from './io/index.js';
+export * as models from './models/index.js';
