@@ -12,18 +12,14 @@ export function fans(shape: readonly number[]): { fanIn: number; fanOut: number 
 
 export type FanMode = 'fanIn' | 'fanOut';
 
-function fill(t: Tensor, g: Generator | undefined, sample: (g: Generator) => number): Tensor {
-  const gen = g ?? defaultGenerator();
-  for (let i = 0; i < t.size; i++) t.data[i] = sample(gen);
+export function uniform_(t: Tensor, low = 0, high = 1, g?: Generator): Tensor {
+  (g ?? defaultGenerator()).fillUniform(t.data, low, high);
   return t;
 }
 
-export function uniform_(t: Tensor, low = 0, high = 1, g?: Generator): Tensor {
-  return fill(t, g, (r) => r.uniform(low, high));
-}
-
 export function normal_(t: Tensor, mean = 0, std = 1, g?: Generator): Tensor {
-  return fill(t, g, (r) => mean + std * r.normal());
+  (g ?? defaultGenerator()).fillNormal(t.data, mean, std);
+  return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {

@@ -107,28 +107,27 @@ export function linspace(start: number, end: number, n: number, options: CreateO
   return new Tensor(data, [n], options.requiresGrad ?? false);
 }
 
-function randomTensor(shape: Shape, options: RandomOptions, sample: (g: Generator) => number): Tensor {
+function randomTensor(shape: Shape, options: RandomOptions, fill: (g: Generator, out: TypedArray) => void): Tensor {
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new Error(`random tensors must be float32 or float64, got ${dtype}`);
-  const g = options.generator ?? defaultGenerator();
   const data = allocate(dtype, sizeOf(shape));
-  for (let i = 0; i < data.length; i++) data[i] = sample(g);
+  fill(options.generator ?? defaultGenerator(), data);
   return new Tensor(data, shape, options.requiresGrad ?? false);
 }
 
 /** Standard normal values from the seeded generator (see manualSeed). */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  return randomTensor(shape, options, (g) => g.normal());
+  return randomTensor(shape, options, (g, out) => g.fillNormal(out));
 }
 
 /** Uniform values in [0, 1) from the seeded generator. */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  return randomTensor(shape, options, (g) => g.random());
+  return randomTensor(shape, options, (g, out) => g.fillUniform(out));
 }
 
 /** Uniform values in [low, high). */
 export function uniform(shape: Shape, low: number, high: number, options: RandomOptions = {}): Tensor {
-  return randomTensor(shape, options, (g) => g.uniform(low, high));
+  return randomTensor(shape, options, (g, out) => g.fillUniform(out, low, high));
 }
 
 /** Integers uniform in [low, high) as int32. */

@@ -77,6 +77,17 @@ export class Generator {
     }
   }
 
+  /** Fill an array with uniform values in [low, high): the same stream as calling uniform() per value. */
+  fillUniform(out: { length: number; [i: number]: number }, low = 0, high = 1): void {
+    const span = high - low;
+    for (let i = 0; i < out.length; i++) out[i] = low + span * (this.nextUint32() / 4294967296);
+  }
+
+  /** Fill an array with normal values: the same stream as calling normal() per value. */
+  fillNormal(out: { length: number; [i: number]: number }, mean = 0, std = 1): void {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+  }
+
   /** A new generator seeded from this one: an independent, reproducible stream. */
   fork(): Generator {
     return new Generator(this.nextUint32());
