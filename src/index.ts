@@ -12,3 +12,4 @@ export type { Backend } from './backend/backend.js';
 export * from './optim/index.js';
 export * as io from './io/index.js';
 export * as models from './models/index.js';
+export * from './train/index.js';

@@ -18,3 +18,6 @@ export {
 export * from './image-io.js';
 export { ImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageFolderSample } from './image-folder.js';
 export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwjsMobileNetV2 } from './import-files.js';
+export { ProgressBar, formatDuration, formatValues } from './progress.js';
+export { ModelCheckpoint, saveTrainingState, loadTrainingState } from './model-checkpoint.js';
+export { jsonLog } from './json-log.js';

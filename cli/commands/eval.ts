@@ -1,0 +1,49 @@
+// convkit eval weights.safetensors --model lenet5 --dataset mnist [--json]: accuracy on a test set.
+import { Command } from 'commander';
+import { DataLoader } from '../../src/data/dataloader.js';
+import { evaluate } from '../../src/train/evaluate.js';
+import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { datasetNames, getDataset } from '../datasets.js';
+import { loadTrainedModel } from '../trained-model.js';
+import { positiveInteger } from '../options.js';
+
+interface EvalOptions {
+  model?: string;
+  dataset?: string;
+  split: 'train' | 'test';
+  limit?: number;
+  batchSize: number;
+  backend: BackendChoice;
+  json?: boolean;
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('measure the loss and accuracy of trained weights on a data set')
+    .argument('<weights>', 'a .safetensors file written by convkit train (or any with matching names)')
+    .option('--model <name>', 'the architecture (default: the one recorded in the weights file)')
+    .option('--dataset <name>', `${datasetNames().join(' | ')} (default: the one the weights were trained on)`)
+    .option('--split <split>', 'train | test', 'test')
+    .option('--limit <n>', 'only the first n images', positiveInteger)
+    .option('--batch-size <n>', 'images per forward pass', positiveInteger, 500)
+    .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (weights: string, options: EvalOptions) => {
+      if (options.split !== 'train' && options.split !== 'test') throw new Error(`--split must be 'train' or 'test', got '${options.split}'`);
+      const backend = await selectBackend(options.backend);
+      const { model, info } = await loadTrainedModel(weights, options.model);
+      const datasetName = options.dataset ?? info?.dataset;
+      if (!datasetName) throw new Error(`'${weights}' does not say which data set it was trained on; pass --dataset (${datasetNames().join(', ')})`);
+      const dataset = getDataset(datasetName);
+      const data = dataset.load(options.split, options.limit);
+      const started = Date.now();
+      const result = await evaluate(model, new DataLoader(data, { batchSize: options.batchSize }));
+      const seconds = (Date.now() - started) / 1000;
+      if (options.json) {
+        const record = { weights, model: info?.model ?? options.model, dataset: datasetName, split: options.split, accuracy: result.accuracy, loss: result.loss, samples: result.samples, seconds, backend };
+        process.stdout.write(`${JSON.stringify(record)}\n`);
+      } else {
+        process.stdout.write(`${datasetName} ${options.split}: accuracy ${(100 * result.accuracy).toFixed(2)}% loss ${result.loss.toFixed(4)} on ${result.samples} images (${seconds.toFixed(1)}s)\n`);
+      }
+    });
+}

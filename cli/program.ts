@@ -1,0 +1,22 @@
+// The convkit command tree: train, eval, predict, summary, filter, augment. Each command lives in its own
+// file; this one only assembles them.
+import { Command } from 'commander';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
+import { predictCommand } from './commands/predict.js';
+import { summaryCommand } from './commands/summary.js';
+import { filterCommand } from './commands/filter.js';
+import { registerAugmentCommand } from './augment.js';
+
+const HELP_HINT = '(add --help for usage)';
+
+export function buildProgram(): Command {
+  const program = new Command('convkit')
+    .description('Convolutional neural networks for TypeScript: train, evaluate and inspect models, filter images')
+    .showHelpAfterError(HELP_HINT);
+  for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand()]) {
+    program.addCommand(command.showHelpAfterError(HELP_HINT));
+  }
+  registerAugmentCommand(program).showHelpAfterError(HELP_HINT);
+  return program;
+}
