@@ -5,47 +5,44 @@ import { normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { mul, sub, unaryConst } from './arithmetic.js';
 import { sum } from './reduce.js';
-import { mapUnary } from './elementwise-kernels.js';
+import { type ActivationKernel, leakyReluKernel, relu6Kernel, reluKernel, sigmoidKernel, tanhKernel } from './activation-kernels.js';
 import { type Generator, defaultGenerator } from '../util/random.js';
 
-function activation(name: string, x: Tensor, f: (v: number) => number, slope: (x: number, y: number) => number): Tensor {
+function activation(name: string, x: Tensor, kernel: ActivationKernel): Tensor {
   if (!isFloat(x.dtype)) throw new Error(`${name}: expects a float tensor, got ${x.dtype}`);
-  const out = new Tensor(mapUnary(x.data, x.dtype, f), x.shape);
+  const y = allocate(x.dtype, x.size);
+  kernel.forward(x.data, y);
+  const out = new Tensor(y, x.shape);
   return record(out, name, [x], (dy) => [
     () => {
-      const d = allocate(x.dtype, x.size);
-      for (let i = 0; i < d.length; i++) d[i] = dy.data[i] * slope(x.data[i], out.data[i]);
-      return new Tensor(d, x.shape);
+      const dx = allocate(x.dtype, x.size);
+      kernel.backward(x.data, y, dy.data, dx);
+      return new Tensor(dx, x.shape);
     },
   ]);
 }
 
 /** max(0, x). */
 export function relu(x: Tensor): Tensor {
-  return activation('relu', x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0));
+  return activation('relu', x, reluKernel);
 }
 
 /** min(max(0, x), 6), as in MobileNet. */
 export function relu6(x: Tensor): Tensor {
-  return activation('relu6', x, (v) => (v > 0 ? (v < 6 ? v : 6) : 0), (v) => (v > 0 && v < 6 ? 1 : 0));
+  return activation('relu6', x, relu6Kernel);
 }
 
 /** x for x > 0, negativeSlope * x otherwise. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  return activation('leakyRelu', x, (v) => (v > 0 ? v : negativeSlope * v), (v) => (v > 0 ? 1 : negativeSlope));
+  return activation('leakyRelu', x, leakyReluKernel(negativeSlope));
 }
 
 export function sigmoid(x: Tensor): Tensor {
-  return activation(
-    'sigmoid',
-    x,
-    (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))),
-    (_v, y) => y * (1 - y),
-  );
+  return activation('sigmoid', x, sigmoidKernel);
 }
 
 export function tanh(x: Tensor): Tensor {
-  return activation('tanh', x, Math.tanh, (_v, y) => 1 - y * y);
+  return activation('tanh', x, tanhKernel);
 }
 
 /** View x as [outer, n, inner] around axis. */
