@@ -1,6 +1,6 @@
 // Runs every *.test.ts under test/ and src/ with Node's test runner (TypeScript through tsx).
 // Extra arguments are passed on, e.g. `npm test -- --test-name-pattern conv2d`.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -12,6 +12,12 @@ function findTests(dir) {
     else if (name.endsWith('.test.ts')) out.push(path);
   }
   return out;
+}
+
+// The WebAssembly kernels are a build output (npm install builds them); build them if they are missing.
+if (!existsSync('src/backend/wasm/kernels.generated.ts')) {
+  const build = spawnSync(process.execPath, ['kernels/build.mjs'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const files = ['test', 'src'].flatMap(findTests).sort();

@@ -1,0 +1,148 @@
+// Packed, cache-blocked SGEMM (GotoBLAS/BLIS blocking) over a task record.
+// SPLIT_M / SPLIT_N: B was packed whole beforehand (packWeights); threads claim chunks of rows or columns
+// and run, per chunk: MC rows -> KC depth (pack A) -> NR x MR micro-tiles.
+// SPLIT_K: each thread packs and multiplies its own slice of the depth into a partial C (gemmReduce).
+import * as L from './layout';
+import { claimChunk, shareStart } from './work-split';
+import { MR, NR, INIT_BIAS, INIT_LOAD, INIT_ZERO, microKernel, edgeKernel, storeTile } from './gemm-microkernel';
+import { packA, packB } from './gemm-pack';
+import { directKernel } from './direct-microkernel';
+import { windowBases } from './im2col-pack';
+
+// Block sizes: an MC x KC block of A stays in L2, a KC x NR panel of B in L1.
+/** Rows per A panel (the micro-tile height), for the JS side's thread split. */
+export const GEMM_MR: i32 = MR;
+export const KC: i32 = 256;
+export const MC: i32 = MR * 16;
+export const GEMM_MC: i32 = MC;
+export const NC: i32 = 512;
+/** Bytes of packing scratch each thread needs (A block, B block for SPLIT_K, one edge tile). */
+export const SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
+
+/** Thread `tid`'s share of the GEMM described at `task`. */
+export function gemm(task: usize, tid: i32, nthreads: i32): void {
+  const scratch = <usize>load<i32>(task, L.G_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.G_SCRATCH_STRIDE);
+  if (load<i32>(task, L.G_SPLIT) == L.SPLIT_K) {
+    gemmDepthShare(task, tid, nthreads, scratch);
+    return;
+  }
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
+  const chunk = load<i32>(task, L.G_CHUNK);
+  const byRows = load<i32>(task, L.G_SPLIT) == L.SPLIT_M;
+  const chunks = ((byRows ? M : N) + chunk - 1) / chunk;
+  for (let i = claimChunk(task + L.G_NEXT); i < chunks; i = claimChunk(task + L.G_NEXT)) {
+    const start = i * chunk;
+    if (byRows) gemmBlock(task, start, min(M, start + chunk), 0, N, scratch);
+    else gemmBlock(task, 0, M, start, min(N, start + chunk), scratch);
+  }
+}
+
+/**
+ * C[m0:m1, n0:n1] from the pre-packed B (G_PACKED: 8-column panels of K steps). A_IM2COL reads A straight
+ * from the padded input through window corners and column offsets (direct-microkernel.ts), no packing.
+ */
+function gemmBlock(task: usize, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
+  const K = load<i32>(task, L.G_K);
+  const direct = load<i32>(task, L.G_A_KIND) == L.A_IM2COL;
+  const offsets = direct ? <usize>load<i32>(<usize>load<i32>(task, L.G_CONV), L.C_OFFSETS) : 0;
+  const c = <usize>load<i32>(task, L.G_C);
+  const ldc = <usize>load<i32>(task, L.G_LDC) * 4;
+  const bias = <usize>load<i32>(task, L.G_BIAS);
+  const packed = <usize>load<i32>(task, L.G_PACKED);
+  const pa = scratch;
+  const tile = pa + <usize>(MC * KC) * 4;
+  for (let ic = m0; ic < m1; ic += MC) {
+    const mc = min(MC, m1 - ic);
+    if (direct) windowBases(task, ic, mc, pa);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      if (!direct) packA(task, ic, mc, pc, kc, pa);
+      const init = pc > 0 ? INIT_LOAD : bias ? INIT_BIAS : INIT_ZERO;
+      for (let jr = n0; jr < n1; jr += NR) {
+        const nr = min(NR, n1 - jr);
+        const bPanel = packed + <usize>((jr / NR) * K + pc) * 32;
+        const biasJ = bias + <usize>jr * 4;
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min(MR, mc - ir);
+          const full = mr == MR && nr == NR;
+          const cTile = c + <usize>(ic + ir) * ldc + <usize>jr * 4;
+          if (direct) {
+            const bases = pa + <usize>ir * 4;
+            const cols = offsets + <usize>pc * 4;
+            if (full) directKernel(bases, cols, kc, bPanel, cTile, ldc, init, biasJ);
+            else {
+              directKernel(bases, cols, kc, bPanel, tile, 32, INIT_ZERO, 0);
+              storeTile(tile, cTile, ldc, mr, nr, init, biasJ);
+            }
+          } else {
+            const aPanel = pa + <usize>(ir * kc) * 4;
+            if (full) microKernel(kc, aPanel, bPanel, cTile, ldc, init, biasJ);
+            else edgeKernel(kc, aPanel, bPanel, cTile, ldc, mr, nr, init, biasJ, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** SPLIT_K: partial C (at G_PARTIAL + tid*M*N*4) over this thread's slice of the depth. */
+function gemmDepthShare(task: usize, tid: i32, nthreads: i32, scratch: usize): void {
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
+  const k0 = shareStart(K, tid, nthreads), k1 = shareStart(K, tid + 1, nthreads);
+  const c = <usize>load<i32>(task, L.G_PARTIAL) + <usize>tid * <usize>(M * N) * 4;
+  const ldc = <usize>N * 4;
+  if (k0 == k1) memory.fill(c, 0, <usize>(M * N) * 4);
+  const pa = scratch;
+  const pb = pa + <usize>(MC * KC) * 4;
+  const tile = pb + <usize>(KC * NC) * 4;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = k0; pc < k1; pc += KC) {
+      const kc = min(KC, k1 - pc);
+      packB(task, jc, nc, pc, kc, pb);
+      const init = pc > k0 ? INIT_LOAD : INIT_ZERO;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(task, ic, mc, pc, kc, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bPanel = pb + <usize>(jr * kc) * 4;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const aPanel = pa + <usize>(ir * kc) * 4;
+            const cTile = c + <usize>(ic + ir) * ldc + <usize>(jc + jr) * 4;
+            if (mr == MR && nr == NR) microKernel(kc, aPanel, bPanel, cTile, ldc, init, 0);
+            else edgeKernel(kc, aPanel, bPanel, cTile, ldc, mr, nr, init, 0, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** SPLIT_K epilogue: C = bias + the sum of the per-thread partials, rows shared among threads. */
+export function gemmReduce(task: usize, tid: i32, nthreads: i32): void {
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
+  const parts = load<i32>(task, L.G_PARTS);
+  const partial = <usize>load<i32>(task, L.G_PARTIAL);
+  const c = <usize>load<i32>(task, L.G_C);
+  const ldc = load<i32>(task, L.G_LDC);
+  const bias = <usize>load<i32>(task, L.G_BIAS);
+  const partBytes = <usize>(M * N) * 4;
+  const i1 = shareStart(M, tid + 1, nthreads);
+  for (let i = shareStart(M, tid, nthreads); i < i1; i++) {
+    const dst = c + <usize>(i * ldc) * 4;
+    const src = partial + <usize>(i * N) * 4;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let acc = bias ? v128.load(bias + <usize>(j << 2)) : f32x4.splat(0);
+      for (let t = 0; t < parts; t++) acc = f32x4.add(acc, v128.load(src + <usize>t * partBytes + <usize>(j << 2)));
+      v128.store(dst + <usize>(j << 2), acc);
+    }
+    for (; j < N; j++) {
+      let acc: f32 = bias ? load<f32>(bias + <usize>(j << 2)) : 0;
+      for (let t = 0; t < parts; t++) acc += load<f32>(src + <usize>t * partBytes + <usize>(j << 2));
+      store<f32>(dst + <usize>(j << 2), acc);
+    }
+  }
+}

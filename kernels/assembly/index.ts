@@ -1,0 +1,8 @@
+// Kernel entry points. Each takes (task record pointer, thread index, thread count) and does its share,
+// so the same export runs on the calling thread and on every worker.
+export { gemm, gemmReduce, SCRATCH_BYTES, GEMM_MR, GEMM_MC } from './gemm';
+export { depthwiseForward, depthwiseBackwardInput, depthwiseBackwardFilter } from './depthwise';
+export { col2im } from './col2im';
+export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './pool';
+export { igemm, packWeights } from './igemm';
+export { padInput } from './im2col-pack';

@@ -1,0 +1,88 @@
+// Byte offsets of the task records that the JS glue writes into memory before calling a kernel.
+// Every field is an i32. Mirrored in src/backend/wasm/layout.ts: change both together.
+
+// GEMM: C[M,N] = op(A)[M,K] · op(B)[K,N] (+ bias[N]).
+export const G_M: usize = 0;
+export const G_N: usize = 4;
+export const G_K: usize = 8;
+export const G_A_KIND: usize = 12; // A_MATRIX | A_IM2COL | A_IM2COL_T
+export const G_A: usize = 16;
+export const G_LDA: usize = 20;
+export const G_TRANS_A: usize = 24;
+export const G_B: usize = 28;
+export const G_LDB: usize = 32;
+export const G_TRANS_B: usize = 36;
+export const G_C: usize = 40;
+export const G_LDC: usize = 44;
+export const G_BIAS: usize = 48; // 0 = no bias
+export const G_SPLIT: usize = 52; // SPLIT_M | SPLIT_N | SPLIT_K: how threads share the work
+export const G_PARTIAL: usize = 56; // SPLIT_K: thread t writes its M*N partial sum at PARTIAL + t*M*N*4
+export const G_SCRATCH: usize = 60; // per-thread packing buffers at SCRATCH + t*SCRATCH_STRIDE
+export const G_SCRATCH_STRIDE: usize = 64;
+export const G_CONV: usize = 68; // conv geometry record, for the im2col kinds of A
+export const G_PARTS: usize = 72; // SPLIT_K: number of partial sums to add up
+export const G_ZERO: usize = 76; // igemm: cinG zero floats that padding taps read
+export const G_PACKED: usize = 80; // igemm: B packed whole, 8-column panels of K steps (packWeights)
+export const G_B_KIND: usize = 84; // packWeights: B_MATRIX | B_FLIPPED
+export const G_CHUNK: usize = 88; // SPLIT_M: rows per chunk (a multiple of MR); SPLIT_N: columns (of NR)
+export const G_NEXT: usize = 92; // the next unclaimed chunk (atomic counter, 0 at dispatch)
+
+export const B_MATRIX: i32 = 0; // B is a matrix (ldb, transB)
+// B[(t, oc), ci] = W[taps-1-t, ci, oc]: the weights of the input-gradient conv (stride 1), built from the
+// forward weights W [taps, N = cinG, ldb] (group column offset already in G_B).
+export const B_FLIPPED: i32 = 1;
+
+export const A_MATRIX: i32 = 0; // A is a matrix (lda, transA)
+export const A_IM2COL: i32 = 1; // A[p, k] = patch k of output position p, read from x on the fly
+export const A_IM2COL_T: i32 = 2; // A[k, p] = the transpose (filter gradient: dW = im2col(x)^T · dy)
+
+// SPLIT_M / SPLIT_N: threads claim chunks of rows / columns from G_NEXT, so a thread that gets less CPU
+// takes fewer chunks. SPLIT_K: each thread sums its own slice of the depth into its own partial C.
+export const SPLIT_M: i32 = 0;
+export const SPLIT_N: i32 = 1;
+export const SPLIT_K: i32 = 2;
+
+// Conv geometry (also used by the depthwise and col2im kernels).
+export const C_BATCH: usize = 0;
+export const C_IN_H: usize = 4;
+export const C_IN_W: usize = 8;
+export const C_IN_C: usize = 12;
+export const C_OUT_H: usize = 16;
+export const C_OUT_W: usize = 20;
+export const C_OUT_C: usize = 24;
+export const C_K_H: usize = 28;
+export const C_K_W: usize = 32;
+export const C_STRIDE_H: usize = 36;
+export const C_STRIDE_W: usize = 40;
+export const C_DIL_H: usize = 44;
+export const C_DIL_W: usize = 48;
+export const C_PAD_T: usize = 52;
+export const C_PAD_L: usize = 56;
+export const C_CIN_G: usize = 60; // input channels per group
+export const C_CH_OFF: usize = 64; // first input channel of the group being computed
+export const C_X: usize = 68; // depthwise / col2im: input (or dCol) pointer
+export const C_W: usize = 72; // depthwise: weights [kH, kW, C]
+export const C_Y: usize = 76; // depthwise / col2im: output pointer
+export const C_BIAS: usize = 80; // depthwise: bias or 0
+export const C_LDCOL: usize = 84; // col2im: row stride of dCol, in floats
+export const C_IMAGE0: usize = 88; // col2im: first image of this chunk
+export const C_OFFSETS: usize = 92; // im2col packers: i32 byte offset of each column (ky, kx, ci) in a window
+
+// Pooling.
+export const P_BATCH: usize = 0;
+export const P_IN_H: usize = 4;
+export const P_IN_W: usize = 8;
+export const P_C: usize = 12;
+export const P_OUT_H: usize = 16;
+export const P_OUT_W: usize = 20;
+export const P_K_H: usize = 24;
+export const P_K_W: usize = 28;
+export const P_STRIDE_H: usize = 32;
+export const P_STRIDE_W: usize = 36;
+export const P_PAD_T: usize = 40;
+export const P_PAD_L: usize = 44;
+export const P_COUNT_PAD: usize = 48; // avg: count padding cells in the divisor
+export const P_SUM: usize = 52; // 1 = sum pooling, 0 = average
+export const P_X: usize = 56;
+export const P_Y: usize = 60;
+export const P_ARGMAX: usize = 64;

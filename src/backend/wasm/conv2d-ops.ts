@@ -1,0 +1,199 @@
+// conv2d forward and both backward passes on the SIMD kernels. Each copies its inputs into the arena,
+// runs, copies the result out, and returns the path it took (for the stats).
+//   forward:         y  = im2col(x) · W            (indirect GEMM; 1x1: x · W; depthwise: own kernel)
+//   input gradient:  stride 1: the forward conv of dy with W rotated 180 degrees (1x1: dy · W^T);
+//                    strided: dx = col2im(dy · W^T)
+//   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy)
+// Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
+import type { Conv2dParams } from '../backend.js';
+import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
+import { runGemm } from './gemm-runner.js';
+import { threadsFor } from './work-split.js';
+import { runConvIgemm } from './igemm-runner.js';
+import { im2colRecord, padInput, type PaddedInput } from './padded-input.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+/** Floats of dCol (the input-gradient columns) kept in memory at once; larger batches go in chunks. */
+const DCOL_CHUNK_FLOATS = 4 << 20;
+/**
+ * The indirect GEMM reloads the C tile once per tap, which pays off from about this many channels per
+ * tap; below it (RGB input, LeNet) im2col is packed instead.
+ */
+const IGEMM_MIN_CHANNELS = 8;
+
+export function conv2dForward(
+  rt: WasmRuntime, p: Conv2dParams, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array,
+): string {
+  const arena = rt.arena;
+  arena.reset();
+  const xPtr = arena.copyIn(x);
+  const wPtr = arena.copyIn(w);
+  const biasPtr = bias ? arena.copyIn(bias) : 0;
+  const yPtr = arena.alloc(y.byteLength);
+  let path: string;
+  if (isDepthwise(p)) {
+    const record = writeConvRecord(arena, p, { x: xPtr, w: wPtr, y: yPtr, bias: biasPtr });
+    rt.run('depthwiseForward', record, threadsFor(rt, 2 * y.length * p.kH * p.kW));
+    path = 'conv2d.depthwise';
+  } else {
+    path = `conv2d.${convGemms(rt, p, xPtr, { ptr: wPtr, flipped: false }, yPtr, biasPtr)}`;
+  }
+  arena.copyOut(yPtr, y);
+  return path;
+}
+
+/** The weights a conv multiplies by: its own, or those of the forward conv whose input gradient it is. */
+interface ConvWeights {
+  ptr: number;
+  /**
+   * true: `ptr` holds the forward conv's W [kH, kW, inC/g, outC]; this conv (stride 1, over dy) uses them
+   * rotated 180 degrees with in/out channels swapped.
+   */
+  flipped: boolean;
+}
+
+/**
+ * y = conv(x, W) + bias through GEMMs, one per group: a plain product for 1x1 convs, an indirect GEMM when
+ * a tap has enough channels, else GEMM on im2col panels packed from a padded copy of x.
+ */
+function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeights, yPtr: number, biasPtr: number): string {
+  const cinG = p.inC / p.groups;
+  const coutG = p.outC / p.groups;
+  const pointwise = isPointwise(p);
+  const useIgemm = !pointwise && cinG >= IGEMM_MIN_CHANNELS;
+  const padded: PaddedInput | null = pointwise || useIgemm ? null : padInput(rt, p, xPtr);
+  // The forward layout [taps, cinG, ldw] with this group's columns; flipped weights index the forward
+  // conv's own groups, whose output channels are this conv's input channels.
+  const ldw = w.flipped ? p.inC : p.outC;
+  for (let g = 0; g < p.groups; g++) {
+    const wGroup = w.ptr + g * (w.flipped ? cinG : coutG) * 4;
+    const y = yPtr + g * coutG * 4;
+    const bias = biasPtr ? biasPtr + g * coutG * 4 : 0;
+    const m = p.batch * p.outH * p.outW;
+    if (pointwise) {
+      runGemm(rt, {
+        m, n: coutG, k: cinG,
+        a: { kind: 'matrix', ptr: xPtr + g * cinG * 4, ld: p.inC, trans: false },
+        b: { ptr: wGroup, ld: ldw, trans: w.flipped },
+        c: { ptr: y, ld: p.outC },
+        bias,
+      });
+    } else if (padded === null) {
+      const conv = writeConvRecord(rt.arena, p, { chOff: g * cinG });
+      runConvIgemm(rt, {
+        p, conv, x: xPtr, w: wGroup, ldw, weights: w.flipped ? 'flipped' : 'forward', y, ldy: p.outC, bias,
+      });
+    } else {
+      runGemm(rt, {
+        m, n: coutG, k: p.kH * p.kW * cinG,
+        a: { kind: 'im2col', ptr: padded.ptr, conv: im2colRecord(rt, padded, g * cinG) },
+        b: { ptr: wGroup, ld: ldw, trans: false, flipped: w.flipped },
+        c: { ptr: y, ld: p.outC },
+        bias,
+      });
+    }
+  }
+  return pointwise ? 'pointwise' : useIgemm ? 'igemm' : 'im2col';
+}
+
+export function conv2dBackwardInput(
+  rt: WasmRuntime, p: Conv2dParams, dy: Float32Array, w: Float32Array, dx: Float32Array,
+): string {
+  const arena = rt.arena;
+  arena.reset();
+  const dyPtr = arena.copyIn(dy);
+  const wPtr = arena.copyIn(w);
+  const dxPtr = arena.alloc(dx.byteLength);
+  const flipped = flippedConv(p);
+  let path: string;
+  if (isDepthwise(p)) {
+    const record = writeConvRecord(arena, p, { x: dyPtr, w: wPtr, y: dxPtr });
+    rt.run('depthwiseBackwardInput', record, threadsFor(rt, 2 * dy.length * p.kH * p.kW));
+    path = 'conv2dBackwardInput.depthwise';
+  } else if (flipped) {
+    path = `conv2dBackwardInput.${convGemms(rt, flipped, dyPtr, { ptr: wPtr, flipped: true }, dxPtr, 0)}`;
+  } else {
+    backwardInputCol2im(rt, p, dyPtr, wPtr, dxPtr);
+    path = 'conv2dBackwardInput.col2im';
+  }
+  arena.copyOut(dxPtr, dx);
+  return path;
+}
+
+/**
+ * For stride 1, dx[iy] = sum_ky dy[iy + padTop - ky*dH] * W[ky] is a forward conv of dy with the taps
+ * reversed (ky' = kH-1-ky), padding dH*(kH-1) - padTop and in/out channels swapped. Null for strided
+ * convs, or where that padding would be negative (padding wider than the kernel).
+ */
+function flippedConv(p: Conv2dParams): Conv2dParams | null {
+  const padTop = p.dilationH * (p.kH - 1) - p.padTop;
+  const padLeft = p.dilationW * (p.kW - 1) - p.padLeft;
+  if (p.strideH !== 1 || p.strideW !== 1 || padTop < 0 || padLeft < 0) return null;
+  return { ...p, inH: p.outH, inW: p.outW, inC: p.outC, outH: p.inH, outW: p.inW, outC: p.inC, padTop, padLeft };
+}
+
+/** dCol = dy · W^T for a chunk of images, then gathered into dx; per group. */
+function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wPtr: number, dxPtr: number): void {
+  const arena = rt.arena;
+  const cinG = p.inC / p.groups;
+  const coutG = p.outC / p.groups;
+  const kCols = p.kH * p.kW * cinG;
+  const positions = p.outH * p.outW;
+  const imagesPerChunk = Math.max(1, Math.min(p.batch, Math.floor(DCOL_CHUNK_FLOATS / (positions * kCols))));
+  const dCol = arena.alloc(imagesPerChunk * positions * kCols * 4);
+  for (let g = 0; g < p.groups; g++) {
+    for (let image0 = 0; image0 < p.batch; image0 += imagesPerChunk) {
+      const images = Math.min(imagesPerChunk, p.batch - image0);
+      runGemm(rt, {
+        m: images * positions,
+        n: kCols,
+        k: coutG,
+        a: { kind: 'matrix', ptr: dyPtr + (image0 * positions * p.outC + g * coutG) * 4, ld: p.outC, trans: false },
+        b: { ptr: wPtr + g * coutG * 4, ld: p.outC, trans: true },
+        c: { ptr: dCol, ld: kCols },
+      });
+      const mark = arena.mark();
+      const chunk = { ...p, batch: images };
+      const record = writeConvRecord(arena, chunk, { x: dCol, y: dxPtr, ldCol: kCols, image0, chOff: g * cinG });
+      rt.run('col2im', record, threadsFor(rt, images * positions * kCols));
+      arena.release(mark);
+    }
+  }
+}
+
+export function conv2dBackwardFilter(
+  rt: WasmRuntime, p: Conv2dParams, x: Float32Array, dy: Float32Array, dw: Float32Array,
+): string {
+  const arena = rt.arena;
+  arena.reset();
+  const xPtr = arena.copyIn(x);
+  const dyPtr = arena.copyIn(dy);
+  const dwPtr = arena.alloc(dw.byteLength);
+  let path: string;
+  if (isDepthwise(p)) {
+    const record = writeConvRecord(arena, p, { x: xPtr, w: dyPtr, y: dwPtr });
+    const threads = Math.min(threadsFor(rt, 2 * dy.length * p.kH * p.kW), Math.ceil(p.inC / 4));
+    rt.run('depthwiseBackwardFilter', record, threads);
+    path = 'conv2dBackwardFilter.depthwise';
+  } else {
+    const cinG = p.inC / p.groups;
+    const coutG = p.outC / p.groups;
+    const pointwise = isPointwise(p);
+    const padded = pointwise ? null : padInput(rt, p, xPtr);
+    for (let g = 0; g < p.groups; g++) {
+      runGemm(rt, {
+        m: p.kH * p.kW * cinG,
+        n: coutG,
+        k: p.batch * p.outH * p.outW,
+        a: padded === null
+          ? { kind: 'matrix', ptr: xPtr + g * cinG * 4, ld: p.inC, trans: true }
+          : { kind: 'im2colT', ptr: padded.ptr, conv: im2colRecord(rt, padded, g * cinG) },
+        b: { ptr: dyPtr + g * coutG * 4, ld: p.outC, trans: false },
+        c: { ptr: dwPtr + g * coutG * 4, ld: p.outC },
+      });
+    }
+    path = pointwise ? 'conv2dBackwardFilter.pointwise' : 'conv2dBackwardFilter.im2col';
+  }
+  arena.copyOut(dwPtr, dw);
+  return path;
+}

@@ -1,0 +1,59 @@
+// Plans a convolution as an indirect GEMM (kernels/assembly/igemm.ts): packs the group's weights once for
+// all threads, then runs igemm with each thread building indirection pointers for its rows.
+import type { Conv2dParams } from '../backend.js';
+import { BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
+import { writeGemmRecord } from './gemm-runner.js';
+import { chunkSize, threadsFor } from './work-split.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+const NR = 8;
+
+export interface ConvGemmSpec {
+  p: Conv2dParams;
+  /** The conv geometry record (with this group's first input channel). */
+  conv: number;
+  x: number;
+  /** This group's weights: rows (ky, kx, ci), columns every `ldw` floats. */
+  w: number;
+  ldw: number;
+  /**
+   * 'flipped': `w` holds the weights of the forward conv whose input gradient this conv computes
+   * (stride 1): they are packed rotated by 180 degrees with in/out channels swapped.
+   */
+  weights?: 'forward' | 'flipped';
+  y: number;
+  ldy: number;
+  bias: number;
+}
+
+export function runConvIgemm(rt: WasmRuntime, spec: ConvGemmSpec): void {
+  const { p } = spec;
+  const arena = rt.arena;
+  const mark = arena.mark();
+  const cinG = p.inC / p.groups;
+  const taps = p.kH * p.kW;
+  const m = p.batch * p.outH * p.outW;
+  const n = p.outC / p.groups;
+  const k = taps * cinG;
+  const mr = rt.constant('GEMM_MR');
+  const threads = threadsFor(rt, 2 * m * n * k);
+  const split = Math.ceil(m / mr) >= 4 * threads || Math.ceil(m / mr) >= Math.ceil(n / NR) ? Split.m : Split.n;
+  const scratchBytes = Math.ceil((rt.constant('GEMM_MC') * taps * 4 + mr * NR * 4 + 64) / 64) * 64;
+  const task = arena.alloc(GEMM_RECORD_BYTES);
+  const packed = arena.alloc(Math.ceil(n / NR) * k * NR * 4);
+  const zero = arena.alloc(cinG * 4);
+  arena.f32().fill(0, zero >> 2, (zero >> 2) + cinG);
+  const scratch = arena.alloc(scratchBytes * threads);
+  writeGemmRecord(rt, task, [
+    [F.m, m], [F.n, n], [F.k, k],
+    [F.a, spec.x], [F.conv, spec.conv], [F.zero, zero],
+    [F.b, spec.w], [F.ldb, spec.ldw], [F.transB, 0], [F.packed, packed],
+    [F.bKind, spec.weights === 'flipped' ? BKind.flipped : BKind.matrix],
+    [F.c, spec.y], [F.ldc, spec.ldy], [F.bias, spec.bias],
+    [F.split, split], [F.scratch, scratch], [F.scratchStride, scratchBytes],
+    [F.chunk, chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'))], [F.next, 0],
+  ]);
+  rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
+  rt.run('igemm', task, threads);
+  arena.release(mark);
+}

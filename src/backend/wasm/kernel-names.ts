@@ -1,0 +1,16 @@
+// The kernel exports every thread may run; a job names its kernel by index into this list.
+export const CONVKIT_KERNEL_NAMES = [
+  'gemm',
+  'gemmReduce',
+  'packWeights',
+  'igemm',
+  'depthwiseForward',
+  'depthwiseBackwardInput',
+  'depthwiseBackwardFilter',
+  'col2im',
+  'padInput',
+  'maxPool2d',
+  'maxPool2dBackward',
+  'avgPool2d',
+  'avgPool2dBackward',
+] as const;

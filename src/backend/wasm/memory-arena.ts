@@ -1,0 +1,88 @@
+// A bump allocator over the kernels' WebAssembly memory, reset at the start of every op.
+// Memory only grows to the largest single call's need, so a long training run stays flat.
+const PAGE = 65536;
+const ALIGN = 64; // cache line: keeps packed panels and v128 loads aligned
+/** Offset 0 means "no pointer" in the task records, so the arena starts above it. */
+const BASE = 1024;
+
+/** A call needs more WebAssembly memory than the engine grants (the backend then uses the reference kernels). */
+export class WasmMemoryExhausted extends Error {}
+
+export class MemoryArena {
+  readonly memory: WebAssembly.Memory;
+  private top = BASE;
+  private viewBuffer: ArrayBufferLike | null = null;
+  private f32View = new Float32Array(0);
+  private i32View = new Int32Array(0);
+
+  constructor(memory: WebAssembly.Memory) {
+    this.memory = memory;
+  }
+
+  /** Forget every allocation of the previous op. */
+  reset(): void {
+    this.top = BASE;
+  }
+
+  /** The current top, to hand back with release() once temporaries are no longer needed. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Reserve `bytes` (rounded up to the alignment) and return the byte offset. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    this.top = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
+    const have = this.memory.buffer.byteLength;
+    if (this.top > have) {
+      try {
+        this.memory.grow(Math.ceil((this.top - have) / PAGE));
+      } catch {
+        this.top = ptr;
+        throw new WasmMemoryExhausted(`wasm backend: cannot grow memory to ${this.top + bytes} bytes`);
+      }
+    }
+    return ptr;
+  }
+
+  /** Allocate room for `data` and copy it in. */
+  copyIn(data: Float32Array | Int32Array): number {
+    const ptr = this.alloc(data.byteLength);
+    if (data instanceof Float32Array) this.f32().set(data, ptr >> 2);
+    else this.i32().set(data, ptr >> 2);
+    return ptr;
+  }
+
+  copyOut(ptr: number, out: Float32Array | Int32Array): void {
+    const view = out instanceof Float32Array ? this.f32() : this.i32();
+    out.set(view.subarray(ptr >> 2, (ptr >> 2) + out.length));
+  }
+
+  /** Views over the whole memory, rebuilt after it grew (growing replaces memory.buffer). */
+  f32(): Float32Array {
+    this.refreshViews();
+    return this.f32View;
+  }
+
+  i32(): Int32Array {
+    this.refreshViews();
+    return this.i32View;
+  }
+
+  /** Write an i32 record field: `record` and `offset` in bytes. */
+  setI32(record: number, offset: number, value: number): void {
+    this.i32()[(record + offset) >> 2] = value;
+  }
+
+  private refreshViews(): void {
+    const buffer = this.memory.buffer;
+    if (buffer === this.viewBuffer) return;
+    this.viewBuffer = buffer;
+    this.f32View = new Float32Array(buffer);
+    this.i32View = new Int32Array(buffer);
+  }
+}

@@ -1,0 +1,87 @@
+// Pooling on the SIMD kernels (vectorised over channels): copy in, run, copy out.
+import type { AvgPoolMode, Pool2dParams } from '../backend.js';
+import { POOL_RECORD_BYTES, PoolField } from './layout.js';
+import type { KernelName, WasmRuntime } from './wasm-runtime.js';
+import { threadsFor } from './work-split.js';
+
+interface PoolPointers {
+  x: number;
+  y: number;
+  argmax?: number;
+  mode?: AvgPoolMode;
+}
+
+function writePoolRecord(rt: WasmRuntime, p: Pool2dParams, ptrs: PoolPointers): number {
+  const record = rt.arena.alloc(POOL_RECORD_BYTES);
+  const values: Record<keyof typeof PoolField, number> = {
+    batch: p.batch,
+    inH: p.inH,
+    inW: p.inW,
+    channels: p.channels,
+    outH: p.outH,
+    outW: p.outW,
+    kH: p.kH,
+    kW: p.kW,
+    strideH: p.strideH,
+    strideW: p.strideW,
+    padTop: p.padTop,
+    padLeft: p.padLeft,
+    countIncludePad: p.countIncludePad ? 1 : 0,
+    sum: ptrs.mode === 'sum' ? 1 : 0,
+    x: ptrs.x,
+    y: ptrs.y,
+    argmax: ptrs.argmax ?? 0,
+  };
+  for (const key of Object.keys(PoolField) as (keyof typeof PoolField)[]) rt.arena.setI32(record, PoolField[key], values[key]);
+  return record;
+}
+
+/** Forward passes share output rows; backward passes scatter, so they share whole images. */
+function run(rt: WasmRuntime, kernel: KernelName, record: number, p: Pool2dParams, byImage: boolean): void {
+  const work = p.batch * p.outH * p.outW * p.channels * p.kH * p.kW;
+  const threads = threadsFor(rt, 2 * work);
+  rt.run(kernel, record, byImage ? Math.min(threads, p.batch) : threads);
+}
+
+export function maxPool2d(rt: WasmRuntime, p: Pool2dParams, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+  const arena = rt.arena;
+  arena.reset();
+  const xPtr = arena.copyIn(x);
+  const yPtr = arena.alloc(y.byteLength);
+  const argmaxPtr = arena.alloc(argmax.byteLength);
+  run(rt, 'maxPool2d', writePoolRecord(rt, p, { x: xPtr, y: yPtr, argmax: argmaxPtr }), p, false);
+  arena.copyOut(yPtr, y);
+  arena.copyOut(argmaxPtr, argmax);
+}
+
+export function maxPool2dBackward(
+  rt: WasmRuntime, p: Pool2dParams, dy: Float32Array, argmax: Int32Array, dx: Float32Array,
+): void {
+  const arena = rt.arena;
+  arena.reset();
+  const dyPtr = arena.copyIn(dy);
+  const argmaxPtr = arena.copyIn(argmax);
+  const dxPtr = arena.alloc(dx.byteLength);
+  run(rt, 'maxPool2dBackward', writePoolRecord(rt, p, { x: dyPtr, y: dxPtr, argmax: argmaxPtr }), p, true);
+  arena.copyOut(dxPtr, dx);
+}
+
+export function avgPool2d(rt: WasmRuntime, p: Pool2dParams, mode: AvgPoolMode, x: Float32Array, y: Float32Array): void {
+  const arena = rt.arena;
+  arena.reset();
+  const xPtr = arena.copyIn(x);
+  const yPtr = arena.alloc(y.byteLength);
+  run(rt, 'avgPool2d', writePoolRecord(rt, p, { x: xPtr, y: yPtr, mode }), p, false);
+  arena.copyOut(yPtr, y);
+}
+
+export function avgPool2dBackward(
+  rt: WasmRuntime, p: Pool2dParams, mode: AvgPoolMode, dy: Float32Array, dx: Float32Array,
+): void {
+  const arena = rt.arena;
+  arena.reset();
+  const dyPtr = arena.copyIn(dy);
+  const dxPtr = arena.alloc(dx.byteLength);
+  run(rt, 'avgPool2dBackward', writePoolRecord(rt, p, { x: dyPtr, y: dxPtr, mode }), p, true);
+  arena.copyOut(dxPtr, dx);
+}

@@ -1,0 +1,15 @@
+// Runs the wasm backend suite again on the plain SIMD128 build (5x8 micro-tile, no fused multiply-add):
+// the build is chosen once per process, so this is a child process with CONVKIT_RELAXED_SIMD=0.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+it('the SIMD128 build passes the wasm backend suite', () => {
+  const suite = fileURLToPath(new URL('./backend-wasm.test.ts', import.meta.url));
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--test', suite], {
+    env: { ...process.env, CONVKIT_RELAXED_SIMD: '0' },
+    encoding: 'utf8',
+  });
+  assert.equal(child.status, 0, child.stdout + child.stderr);
+});

@@ -1,0 +1,300 @@
+// The wasm backend against the reference kernels: every kernel of the Backend interface on randomised
+// shapes, SIMD tails (sizes around 4 and the 6x8 micro-tile), strides/padding/dilation/groups, depthwise,
+// batch 1 and 64, with 1 and 2 threads, and proof (counters) that the SIMD kernels ran.
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Conv2dParams, Pool2dParams } from '../src/backend/backend.js';
+import { jsBackend } from '../src/backend/js/index.js';
+import { getBackend } from '../src/backend/registry.js';
+import {
+  getNumThreads, getWasmStats, ready, resetWasmStats, setNumThreads, usingRelaxedSimd, wasmBackend,
+} from '../src/backend/wasm/index.js';
+import { Generator } from '../src/util/random.js';
+
+const rng = new Generator(1234);
+
+function randomF32(length: number): Float32Array {
+  const a = new Float32Array(length);
+  for (let i = 0; i < length; i++) a[i] = rng.uniform(-1, 1);
+  return a;
+}
+
+/** Float32 data evaluated in float64 by the reference kernels: the most exact answer to compare with. */
+const f64 = (a: Float32Array) => Float64Array.from(a);
+
+/** Float32 accumulation over `depth` terms: relative 1e-4 scaled by sqrt(depth). */
+function assertClose(actual: Float32Array, expected: Float64Array, depth: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  const tol = 1e-4 * Math.sqrt(Math.max(depth, 1));
+  for (let i = 0; i < actual.length; i++) {
+    if (Number.isNaN(expected[i]) && Number.isNaN(actual[i])) continue;
+    const err = Math.abs(actual[i] - expected[i]);
+    if (!(err <= tol * (1 + Math.abs(expected[i])))) {
+      assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]} (tolerance ${tol})`);
+    }
+  }
+}
+
+const pick = <T>(values: readonly T[]): T => values[rng.randint(values.length)];
+
+/** Every kernel path the backend reports in getWasmStats().kernels. */
+const SIMD_PATHS = [
+  'matmul',
+  'conv2d.igemm', 'conv2d.im2col', 'conv2d.pointwise', 'conv2d.depthwise',
+  'conv2dBackwardInput.igemm', 'conv2dBackwardInput.im2col', 'conv2dBackwardInput.pointwise',
+  'conv2dBackwardInput.col2im', 'conv2dBackwardInput.depthwise',
+  'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.pointwise', 'conv2dBackwardFilter.depthwise',
+  'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
+];
+
+// ---------------------------------------------------------------------------------------------- matmul
+
+function checkMatmul(m: number, k: number, n: number, opts: Partial<{ transA: boolean; transB: boolean; batchA: number; batchB: number }> = {}) {
+  const p = { batchA: 1, batchB: 1, transA: false, transB: false, ...opts, m, k, n };
+  const a = randomF32(p.batchA * m * k);
+  const b = randomF32(p.batchB * k * n);
+  const batch = Math.max(p.batchA, p.batchB);
+  const out = new Float32Array(batch * m * n).fill(NaN); // outputs are overwritten, never accumulated
+  const expected = new Float64Array(batch * m * n);
+  wasmBackend.matmul(p, a, b, out);
+  jsBackend.matmul(p, f64(a), f64(b), expected);
+  assertClose(out, expected, k, `matmul ${JSON.stringify(p)}`);
+}
+
+// ----------------------------------------------------------------------------------------------- conv
+
+interface ConvCase {
+  batch: number; inH: number; inW: number; inC: number; outC: number; kH: number; kW: number;
+  stride?: [number, number]; dilation?: [number, number]; pad?: [number, number, number, number]; groups?: number;
+}
+
+function convParams(c: ConvCase): Conv2dParams {
+  const [strideH, strideW] = c.stride ?? [1, 1];
+  const [dilationH, dilationW] = c.dilation ?? [1, 1];
+  const [padTop, padBottom, padLeft, padRight] = c.pad ?? [0, 0, 0, 0];
+  const outH = Math.floor((c.inH + padTop + padBottom - dilationH * (c.kH - 1) - 1) / strideH) + 1;
+  const outW = Math.floor((c.inW + padLeft + padRight - dilationW * (c.kW - 1) - 1) / strideW) + 1;
+  return {
+    batch: c.batch, inH: c.inH, inW: c.inW, inC: c.inC, outH, outW, outC: c.outC, kH: c.kH, kW: c.kW,
+    strideH, strideW, dilationH, dilationW, padTop, padLeft, groups: c.groups ?? 1,
+  };
+}
+
+function checkConv(c: ConvCase, withBias = true): void {
+  const p = convParams(c);
+  assert.ok(p.outH > 0 && p.outW > 0, `bad test case ${JSON.stringify(c)}`);
+  const cinG = p.inC / p.groups;
+  const x = randomF32(p.batch * p.inH * p.inW * p.inC);
+  const w = randomF32(p.kH * p.kW * cinG * p.outC);
+  const bias = withBias ? randomF32(p.outC) : null;
+  const ySize = p.batch * p.outH * p.outW * p.outC;
+  const dy = randomF32(ySize);
+  const name = JSON.stringify(c);
+
+  const y = new Float32Array(ySize).fill(NaN);
+  const yRef = new Float64Array(ySize);
+  wasmBackend.conv2d(p, x, w, bias, y);
+  jsBackend.conv2d(p, f64(x), f64(w), bias && f64(bias), yRef);
+  assertClose(y, yRef, p.kH * p.kW * cinG, `conv2d ${name}`);
+
+  const dx = new Float32Array(x.length).fill(NaN);
+  const dxRef = new Float64Array(x.length);
+  wasmBackend.conv2dBackwardInput(p, dy, w, dx);
+  jsBackend.conv2dBackwardInput(p, f64(dy), f64(w), dxRef);
+  assertClose(dx, dxRef, p.kH * p.kW * (p.outC / p.groups), `conv2dBackwardInput ${name}`);
+
+  const dw = new Float32Array(w.length).fill(NaN);
+  const dwRef = new Float64Array(w.length);
+  wasmBackend.conv2dBackwardFilter(p, x, dy, dw);
+  jsBackend.conv2dBackwardFilter(p, f64(x), f64(dy), dwRef);
+  assertClose(dw, dwRef, p.batch * p.outH * p.outW, `conv2dBackwardFilter ${name}`);
+}
+
+function randomConvCase(): ConvCase {
+  const groups = pick([1, 1, 1, 2, 3]);
+  const kH = pick([1, 2, 3, 5]);
+  const kW = pick([1, 3, 4]);
+  const dilation: [number, number] = [pick([1, 1, 2]), pick([1, 1, 2])];
+  const pad: [number, number, number, number] = [rng.randint(3), rng.randint(3), rng.randint(3), rng.randint(3)];
+  const inH = dilation[0] * (kH - 1) + 1 + rng.randint(8);
+  const inW = dilation[1] * (kW - 1) + 1 + rng.randint(8);
+  return {
+    batch: pick([1, 2, 3]), inH, inW,
+    inC: groups * pick([1, 2, 3, 4, 5, 7, 8, 9]), outC: groups * pick([1, 3, 4, 5, 6, 7, 8, 9, 16, 17]),
+    kH, kW, stride: [pick([1, 1, 2, 3]), pick([1, 2])], dilation, pad, groups,
+  };
+}
+
+// -------------------------------------------------------------------------------------------- pooling
+
+function poolParams(c: { batch: number; inH: number; inW: number; channels: number; k: [number, number]; stride: [number, number]; pad: [number, number]; ceil?: boolean; countIncludePad?: boolean }): Pool2dParams {
+  const round = c.ceil ? Math.ceil : Math.floor;
+  const outH = round((c.inH + 2 * c.pad[0] - c.k[0]) / c.stride[0]) + 1;
+  const outW = round((c.inW + 2 * c.pad[1] - c.k[1]) / c.stride[1]) + 1;
+  return {
+    batch: c.batch, inH: c.inH, inW: c.inW, channels: c.channels, outH, outW, kH: c.k[0], kW: c.k[1],
+    strideH: c.stride[0], strideW: c.stride[1], padTop: c.pad[0], padLeft: c.pad[1],
+    countIncludePad: c.countIncludePad ?? true,
+  };
+}
+
+function checkPool(p: Pool2dParams, x = randomF32(p.batch * p.inH * p.inW * p.channels)): void {
+  const name = JSON.stringify(p);
+  const outSize = p.batch * p.outH * p.outW * p.channels;
+  const y = new Float32Array(outSize).fill(NaN);
+  const argmax = new Int32Array(outSize);
+  const yRef = new Float64Array(outSize);
+  const argmaxRef = new Int32Array(outSize);
+  wasmBackend.maxPool2d(p, x, y, argmax);
+  jsBackend.maxPool2d(p, f64(x), yRef, argmaxRef);
+  assert.deepEqual(argmax, argmaxRef, `maxPool2d argmax ${name}`);
+  assert.deepEqual(Array.from(y), Array.from(yRef, (v) => Math.fround(v)), `maxPool2d ${name}`);
+
+  const dy = randomF32(outSize);
+  const dx = new Float32Array(x.length).fill(NaN);
+  const dxRef = new Float64Array(x.length);
+  wasmBackend.maxPool2dBackward(p, dy, argmax, dx);
+  jsBackend.maxPool2dBackward(p, f64(dy), argmaxRef, dxRef);
+  assertClose(dx, dxRef, p.kH * p.kW, `maxPool2dBackward ${name}`);
+
+  for (const mode of ['avg', 'sum'] as const) {
+    const ya = new Float32Array(outSize).fill(NaN);
+    const yaRef = new Float64Array(outSize);
+    wasmBackend.avgPool2d(p, mode, x, ya);
+    jsBackend.avgPool2d(p, mode, f64(x), yaRef);
+    assertClose(ya, yaRef, p.kH * p.kW, `avgPool2d ${mode} ${name}`);
+    const dxa = new Float32Array(x.length).fill(NaN);
+    const dxaRef = new Float64Array(x.length);
+    wasmBackend.avgPool2dBackward(p, mode, dy, dxa);
+    jsBackend.avgPool2dBackward(p, mode, f64(dy), dxaRef);
+    assertClose(dxa, dxaRef, p.kH * p.kW, `avgPool2dBackward ${mode} ${name}`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ suites
+
+describe('wasm backend', () => {
+  before(async () => {
+    await ready();
+  });
+
+  it('registers as the default backend', () => {
+    assert.equal(getBackend().name, process.env.CONVKIT_BACKEND === 'js' ? 'js' : 'wasm');
+  });
+
+  it('runs the relaxed SIMD (fused multiply-add) build unless CONVKIT_RELAXED_SIMD=0', () => {
+    assert.equal(usingRelaxedSimd(), process.env.CONVKIT_RELAXED_SIMD !== '0');
+  });
+
+  for (const threads of [1, 2]) {
+    describe(`${threads} thread(s)`, () => {
+      before(async () => {
+        setNumThreads(threads);
+        await ready(); // workers up, so the 2-thread runs really split the work
+        resetWasmStats();
+      });
+
+      it('getNumThreads reports the setting', () => {
+        assert.equal(getNumThreads(), threads);
+      });
+
+      it('matmul: tails around 4 and the 6x8 tile, all transposes', () => {
+        const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 16, 17, 31, 32, 33];
+        for (let i = 0; i < 60; i++) {
+          checkMatmul(pick(sizes), pick(sizes), pick(sizes), { transA: rng.random() < 0.5, transB: rng.random() < 0.5 });
+        }
+      });
+
+      it('matmul: several cache blocks, and each way of sharing threads (rows, columns, depth)', () => {
+        checkMatmul(200, 300, 260); // K > KC, M > MC
+        checkMatmul(97, 70, 530, { transB: true }); // N > NC
+        checkMatmul(6, 200, 1000, { transA: true }); // few rows: threads split columns
+        checkMatmul(20, 4000, 24); // small output, long depth: threads split the reduction
+      });
+
+      it('matmul: batches and broadcasting', () => {
+        checkMatmul(7, 9, 10, { batchA: 3, batchB: 3 });
+        checkMatmul(7, 9, 10, { batchA: 4, batchB: 1 });
+        checkMatmul(7, 9, 10, { batchA: 1, batchB: 4, transB: true });
+        checkMatmul(13, 5, 11, { batchA: 2, batchB: 2, transA: true, transB: true });
+      });
+
+      it('conv2d forward and both gradients on randomised geometries', () => {
+        for (let i = 0; i < 40; i++) checkConv(randomConvCase(), rng.random() < 0.7);
+      });
+
+      it('conv2d: 1x1 convs as plain matrix products, with groups', () => {
+        checkConv({ batch: 2, inH: 5, inW: 7, inC: 13, outC: 17, kH: 1, kW: 1 });
+        checkConv({ batch: 1, inH: 3, inW: 3, inC: 8, outC: 6, kH: 1, kW: 1, groups: 2 });
+        checkConv({ batch: 2, inH: 6, inW: 5, inC: 4, outC: 9, kH: 1, kW: 1, stride: [2, 2] }); // strided: im2col
+      });
+
+      it('conv2d: depthwise, channel counts around 4', () => {
+        for (const channels of [1, 3, 4, 5, 8, 13, 16, 19, 37]) {
+          const stride = pick([1, 2]);
+          checkConv({ batch: 2, inH: 7, inW: 6, inC: channels, outC: channels, groups: channels, kH: 3, kW: 3, stride: [stride, stride], pad: [1, 1, 1, 1] });
+        }
+        checkConv({ batch: 1, inH: 9, inW: 9, inC: 6, outC: 6, groups: 6, kH: 5, kW: 3, dilation: [2, 1], pad: [2, 0, 1, 2] });
+      });
+
+      it('conv2d: more channels than one depth block, and few output positions (threads split columns)', () => {
+        checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+      });
+
+      it('conv2d: LeNet shapes at batch 64, and a 3x3 same conv over 32 channels', () => {
+        checkConv({ batch: 64, inH: 32, inW: 32, inC: 1, outC: 6, kH: 5, kW: 5 });
+        checkConv({ batch: 64, inH: 14, inW: 14, inC: 6, outC: 16, kH: 5, kW: 5 });
+        checkConv({ batch: 2, inH: 12, inW: 12, inC: 32, outC: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+      });
+
+      it('pooling: max (with argmax), avg and sum, forward and backward', () => {
+        for (const channels of [1, 3, 4, 5, 8, 17]) {
+          checkPool(poolParams({ batch: 2, inH: 6, inW: 7, channels, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
+          checkPool(poolParams({ batch: 1, inH: 7, inW: 5, channels, k: [3, 3], stride: [2, 1], pad: [1, 1], ceil: true }));
+          checkPool(poolParams({ batch: 3, inH: 5, inW: 5, channels, k: [3, 2], stride: [2, 2], pad: [1, 0], ceil: true, countIncludePad: false }));
+        }
+        checkPool(poolParams({ batch: 64, inH: 28, inW: 28, channels: 6, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
+      });
+
+      it('max pooling propagates NaN exactly like the reference', () => {
+        const p = poolParams({ batch: 1, inH: 4, inW: 4, channels: 5, k: [3, 3], stride: [1, 1], pad: [1, 1] });
+        const x = randomF32(4 * 4 * 5);
+        for (const i of [0, 7, 13, 22, 23, 41, 42, 60, 79]) x[i] = NaN;
+        x[3] = -Infinity;
+        checkPool(p, x);
+      });
+
+      it(`the cases above ran every SIMD path, on ${threads} thread(s), and none fell back`, () => {
+        const stats = getWasmStats();
+        const missing = SIMD_PATHS.filter((path) => !(stats.kernels[path] > 0));
+        assert.deepEqual(missing, [], `paths that never ran: ${missing.join(', ')}`);
+        assert.deepEqual(stats.fallbacks, {});
+        assert.equal(stats.workerError, null);
+        if (threads > 1) assert.ok((stats.threadRuns[threads] ?? 0) > 0, `some kernels ran on ${threads} threads`);
+      });
+    });
+  }
+
+  it('float64 and empty inputs go to the reference kernels, and are counted', () => {
+    resetWasmStats();
+    const p = { batchA: 1, batchB: 1, m: 2, k: 3, n: 2, transA: false, transB: false };
+    const out = new Float64Array(4);
+    wasmBackend.matmul(p, new Float64Array([1, 2, 3, 4, 5, 6]), new Float64Array([1, 0, 0, 1, 1, 1]), out);
+    assert.deepEqual(Array.from(out), [4, 5, 10, 11]);
+    assert.equal(getWasmStats().fallbacks['matmul: not float32'], 1);
+    assert.equal(getWasmStats().kernels.matmul, undefined);
+    const zeros = new Float32Array(4).fill(NaN);
+    wasmBackend.matmul({ ...p, k: 0 }, new Float32Array(0), new Float32Array(0), zeros);
+    assert.deepEqual(Array.from(zeros), [0, 0, 0, 0]);
+    assert.equal(getWasmStats().fallbacks['matmul: empty'], 1);
+  });
+
+  it('memory stops growing once the largest call has run', () => {
+    setNumThreads(2);
+    const run = () => checkConv({ batch: 4, inH: 16, inW: 16, inC: 8, outC: 8, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+    run();
+    const size = getWasmStats().memoryBytes;
+    for (let i = 0; i < 5; i++) run();
+    assert.equal(getWasmStats().memoryBytes, size);
+  });
+});
