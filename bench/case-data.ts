@@ -1,0 +1,89 @@
+// Seeded inputs and weights for a case, in ConvKit's layouts (NHWC activations, [kH, kW, inC/groups, outC]
+// filters, [in, out] dense weights). Every adapter converts from these, so all libraries compute the same
+// function and their outputs can be compared.
+import { Generator, manualSeed } from '../src/index.js';
+import { resnet18 } from '../src/models/resnet.js';
+import { type BenchCase, type ConvLayerSpec, type Workload } from './cases.js';
+
+export interface ArrayWithShape {
+  data: Float32Array;
+  shape: number[];
+}
+
+export interface ConvLayerData {
+  spec: ConvLayerSpec;
+  weight: ArrayWithShape;
+  bias: Float32Array;
+}
+
+export type CaseData =
+  | { kind: 'conv'; input: ArrayWithShape; layers: ConvLayerData[] }
+  | { kind: 'maxPool'; input: ArrayWithShape; window: number }
+  | { kind: 'trainLenet'; images: ArrayWithShape; labels: Int32Array }
+  | { kind: 'resnet18'; input: ArrayWithShape; state: Record<string, ArrayWithShape> }
+  | { kind: 'sgemm'; a: ArrayWithShape; b: ArrayWithShape };
+
+const SEED = 20261123;
+
+function filled(shape: number[], draw: () => number): ArrayWithShape {
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = draw();
+  return { data, shape };
+}
+
+const normal = (g: Generator, shape: number[], std = 1) => filled(shape, () => std * g.normal());
+
+function convData(g: Generator, w: Extract<Workload, { kind: 'conv' }>): CaseData {
+  let channels = w.channels;
+  const layers = w.layers.map((spec) => {
+    const [inPerGroup, outChannels] = spec.depthwise ? [1, channels] : [channels, spec.outChannels];
+    const fanIn = spec.kernel * spec.kernel * inPerGroup;
+    const weight = normal(g, [spec.kernel, spec.kernel, inPerGroup, outChannels], Math.sqrt(2 / fanIn));
+    const bias = normal(g, [outChannels], 0.1).data;
+    channels = outChannels;
+    return { spec, weight, bias };
+  });
+  return { kind: 'conv', input: normal(g, [w.batch, w.height, w.width, w.channels]), layers };
+}
+
+/**
+ * ResNet-18 weights from ConvKit's own initialisation, with batch-norm statistics and affine terms drawn
+ * away from the identity so that the cross-library check exercises them.
+ */
+function resnetData(g: Generator, w: Extract<Workload, { kind: 'resnet18' }>): CaseData {
+  manualSeed(SEED);
+  const model = resnet18().stateDict();
+  const state: Record<string, ArrayWithShape> = {};
+  for (const [name, t] of Object.entries(model)) {
+    const data = Float32Array.from(t.data as Float32Array);
+    const layer = name.slice(0, name.lastIndexOf('.'));
+    const leaf = name.slice(layer.length + 1);
+    if (`${layer}.runningMean` in model) {
+      const draw = leaf === 'runningVar' || leaf === 'weight' ? () => g.uniform(0.5, 1.5) : () => 0.1 * g.normal();
+      data.forEach((_, i) => (data[i] = draw()));
+    }
+    state[name] = { data, shape: [...t.shape] };
+  }
+  return { kind: 'resnet18', input: normal(g, [w.batch, w.size, w.size, 3]), state };
+}
+
+export function makeCaseData(c: BenchCase): CaseData {
+  const g = new Generator(SEED);
+  const w = c.workload;
+  switch (w.kind) {
+    case 'conv':
+      return convData(g, w);
+    case 'maxPool':
+      return { kind: 'maxPool', input: normal(g, [w.batch, w.height, w.width, w.channels]), window: w.window };
+    case 'trainLenet':
+      return {
+        kind: 'trainLenet',
+        images: filled([w.batch, 28, 28, 1], () => g.random()),
+        labels: Int32Array.from({ length: w.batch }, () => g.randint(10)),
+      };
+    case 'resnet18':
+      return resnetData(g, w);
+    case 'sgemm':
+      return { kind: 'sgemm', a: normal(g, [w.n, w.n]), b: normal(g, [w.n, w.n]) };
+  }
+}

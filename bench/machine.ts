@@ -1,0 +1,40 @@
+// What the numbers were measured on: CPU model, cores, Node, load, and the peer versions.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export interface MachineInfo {
+  date: string;
+  cpu: string;
+  cores: number;
+  node: string;
+  loadAverage: number[];
+  versions: Record<string, string>;
+}
+
+export function machineInfo(): MachineInfo {
+  return {
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    node: process.version,
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+    versions: Object.fromEntries(
+      ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'convnetjs'].map((n) => [n, packageVersion(n)]),
+    ),
+  };
+}
+
+export function formatMachine(m: MachineInfo): string {
+  return `${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.loadAverage.join(' ')}`;
+}

@@ -1,0 +1,47 @@
+// Interleaved timing: every implementation runs once per round, in an order that rotates each round, so
+// load from other processes on this shared machine falls on all of them alike rather than on one.
+import type { Runner } from './implementation.js';
+
+export interface TimedEntry {
+  name: string;
+  runner: Runner;
+  warmup: number;
+  iterations: number;
+}
+
+async function runOnce(runner: Runner): Promise<number> {
+  await runner.activate?.();
+  const start = performance.now();
+  const result = runner.run();
+  if (result instanceof Promise) await result;
+  return performance.now() - start;
+}
+
+function rotated<T>(items: T[], by: number): T[] {
+  const k = by % Math.max(items.length, 1);
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** Warm-up rounds, then timed rounds; returns each entry's run times in ms. */
+export async function timeInterleaved(entries: TimedEntry[], log: (line: string) => void = () => {}): Promise<Map<string, number[]>> {
+  const samples = new Map(entries.map((e) => [e.name, [] as number[]]));
+  const warmupRounds = Math.max(0, ...entries.map((e) => e.warmup));
+  for (let round = 0; round < warmupRounds; round++) {
+    for (const e of rotated(entries, round)) if (round < e.warmup) await runOnce(e.runner);
+  }
+  const rounds = Math.max(0, ...entries.map((e) => e.iterations));
+  for (let round = 0; round < rounds; round++) {
+    for (const e of rotated(entries, round)) {
+      if (round < e.iterations) samples.get(e.name)!.push(await runOnce(e.runner));
+    }
+    log(`  round ${round + 1}/${rounds}`);
+  }
+  return samples;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
