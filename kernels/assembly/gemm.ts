@@ -1,7 +1,9 @@
 // Packed, cache-blocked SGEMM (GotoBLAS/BLIS blocking) over a task record.
 // SPLIT_M / SPLIT_N: B was packed whole beforehand (packWeights); threads claim chunks of rows or columns
 // and run, per chunk: MC rows -> KC depth (pack A) -> NR x MR micro-tiles.
-// SPLIT_K: each thread packs and multiplies its own slice of the depth into a partial C (gemmReduce).
+// SPLIT_K: threads claim fixed slices of the depth; each slice's product goes to its own partial C, which
+// gemmReduce adds up in slice order. Every chunk or slice is computed the same way whichever thread claims
+// it, so results do not depend on the thread count or on timing.
 import * as L from './layout';
 import { claimChunk, shareStart } from './work-split';
 import { MR, NR, INIT_BIAS, INIT_LOAD, INIT_ZERO, microKernel, edgeKernel, storeTile } from './gemm-microkernel';
@@ -19,21 +21,19 @@ export const NC: i32 = 512;
 /** Bytes of packing scratch each thread needs (A block, B block for SPLIT_K, one edge tile). */
 export const SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
 
-/** Thread `tid`'s share of the GEMM described at `task`. */
+/** Thread `tid`'s share of the GEMM described at `task`: the chunks (or depth slices) it claims. */
 export function gemm(task: usize, tid: i32, nthreads: i32): void {
   const scratch = <usize>load<i32>(task, L.G_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.G_SCRATCH_STRIDE);
-  if (load<i32>(task, L.G_SPLIT) == L.SPLIT_K) {
-    gemmDepthShare(task, tid, nthreads, scratch);
-    return;
-  }
-  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
   const chunk = load<i32>(task, L.G_CHUNK);
-  const byRows = load<i32>(task, L.G_SPLIT) == L.SPLIT_M;
-  const chunks = ((byRows ? M : N) + chunk - 1) / chunk;
+  const split = load<i32>(task, L.G_SPLIT);
+  const count = split == L.SPLIT_M ? M : split == L.SPLIT_N ? N : K;
+  const chunks = (count + chunk - 1) / chunk;
   for (let i = claimChunk(task + L.G_NEXT); i < chunks; i = claimChunk(task + L.G_NEXT)) {
-    const start = i * chunk;
-    if (byRows) gemmBlock(task, start, min(M, start + chunk), 0, N, scratch);
-    else gemmBlock(task, 0, M, start, min(N, start + chunk), scratch);
+    const start = i * chunk, end = min(count, start + chunk);
+    if (split == L.SPLIT_M) gemmBlock(task, start, end, 0, N, scratch);
+    else if (split == L.SPLIT_N) gemmBlock(task, 0, M, start, end, scratch);
+    else gemmDepthSlice(task, i, start, end, scratch);
   }
 }
 
@@ -85,13 +85,11 @@ function gemmBlock(task: usize, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usi
   }
 }
 
-/** SPLIT_K: partial C (at G_PARTIAL + tid*M*N*4) over this thread's slice of the depth. */
-function gemmDepthShare(task: usize, tid: i32, nthreads: i32, scratch: usize): void {
-  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
-  const k0 = shareStart(K, tid, nthreads), k1 = shareStart(K, tid + 1, nthreads);
-  const c = <usize>load<i32>(task, L.G_PARTIAL) + <usize>tid * <usize>(M * N) * 4;
+/** SPLIT_K: depth slice `slice` = [k0, k1) into its partial C, at G_PARTIAL + slice*M*N*4. */
+function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usize): void {
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
+  const c = <usize>load<i32>(task, L.G_PARTIAL) + <usize>slice * <usize>(M * N) * 4;
   const ldc = <usize>N * 4;
-  if (k0 == k1) memory.fill(c, 0, <usize>(M * N) * 4);
   const pa = scratch;
   const pb = pa + <usize>(MC * KC) * 4;
   const tile = pb + <usize>(KC * NC) * 4;
@@ -120,7 +118,7 @@ function gemmDepthShare(task: usize, tid: i32, nthreads: i32, scratch: usize): v
   }
 }
 
-/** SPLIT_K epilogue: C = bias + the sum of the per-thread partials, rows shared among threads. */
+/** SPLIT_K epilogue: C = bias + the partials of the G_PARTS slices, added in slice order; threads share rows. */
 export function gemmReduce(task: usize, tid: i32, nthreads: i32): void {
   const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
   const parts = load<i32>(task, L.G_PARTS);

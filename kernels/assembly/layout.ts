@@ -16,15 +16,15 @@ export const G_C: usize = 40;
 export const G_LDC: usize = 44;
 export const G_BIAS: usize = 48; // 0 = no bias
 export const G_SPLIT: usize = 52; // SPLIT_M | SPLIT_N | SPLIT_K: how threads share the work
-export const G_PARTIAL: usize = 56; // SPLIT_K: thread t writes its M*N partial sum at PARTIAL + t*M*N*4
+export const G_PARTIAL: usize = 56; // SPLIT_K: depth slice s writes its M*N partial sum at PARTIAL + s*M*N*4
 export const G_SCRATCH: usize = 60; // per-thread packing buffers at SCRATCH + t*SCRATCH_STRIDE
 export const G_SCRATCH_STRIDE: usize = 64;
 export const G_CONV: usize = 68; // conv geometry record, for the im2col kinds of A
-export const G_PARTS: usize = 72; // SPLIT_K: number of partial sums to add up
+export const G_PARTS: usize = 72; // SPLIT_K: number of depth slices (partial sums) to add up
 export const G_ZERO: usize = 76; // igemm: cinG zero floats that padding taps read
 export const G_PACKED: usize = 80; // igemm: B packed whole, 8-column panels of K steps (packWeights)
 export const G_B_KIND: usize = 84; // packWeights: B_MATRIX | B_FLIPPED
-export const G_CHUNK: usize = 88; // SPLIT_M: rows per chunk (a multiple of MR); SPLIT_N: columns (of NR)
+export const G_CHUNK: usize = 88; // SPLIT_M: rows per chunk (a multiple of MR); SPLIT_N: columns (of NR); SPLIT_K: depth per slice
 export const G_NEXT: usize = 92; // the next unclaimed chunk (atomic counter, 0 at dispatch)
 
 export const B_MATRIX: i32 = 0; // B is a matrix (ldb, transB)
@@ -36,8 +36,9 @@ export const A_MATRIX: i32 = 0; // A is a matrix (lda, transA)
 export const A_IM2COL: i32 = 1; // A[p, k] = patch k of output position p, read from x on the fly
 export const A_IM2COL_T: i32 = 2; // A[k, p] = the transpose (filter gradient: dW = im2col(x)^T · dy)
 
-// SPLIT_M / SPLIT_N: threads claim chunks of rows / columns from G_NEXT, so a thread that gets less CPU
-// takes fewer chunks. SPLIT_K: each thread sums its own slice of the depth into its own partial C.
+// Threads claim chunks from G_NEXT, so a thread that gets less CPU takes fewer: rows (SPLIT_M), columns
+// (SPLIT_N) or depth slices (SPLIT_K, each into its own partial C). Which thread computes a chunk never
+// changes its result, and SPLIT_K's slices do not depend on the thread count.
 export const SPLIT_M: i32 = 0;
 export const SPLIT_N: i32 = 1;
 export const SPLIT_K: i32 = 2;

@@ -1,5 +1,5 @@
 // Plans one GEMM for the kernels: writes its task record, picks how threads share it, allocates packing
-// scratch (and partial sums when threads split the depth), runs it, then frees the temporaries.
+// scratch (and one partial sum per depth slice when the depth is split), runs it, then frees the temporaries.
 import { AKind, BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { chunkSize, threadsFor } from './work-split.js';
@@ -23,15 +23,31 @@ export interface GemmSpec {
 
 const NR = 8;
 const KC = 256;
+/** Below this many micro-tiles each way, with a long depth, threads split the depth (filter gradients). */
+const SMALL_OUTPUT_TILES = 8;
+/** SPLIT_K depth slices: at least this deep (a multiple of KC), and at most MAX_DEPTH_SLICES of them. */
+const MIN_SLICE_DEPTH = 2 * KC;
+const MAX_DEPTH_SLICES = 64;
 
+/**
+ * How threads share the product. SPLIT_M and SPLIT_N give every output element the same sum whoever
+ * computes it; SPLIT_K changes the order of the sum, so whether it is used, and its slices, depend on the
+ * shape alone: the result is the same with any number of threads.
+ */
 function chooseSplit(spec: GemmSpec, threads: number, mr: number): number {
   const tilesM = Math.ceil(spec.m / mr);
   const tilesN = Math.ceil(spec.n / NR);
+  // SPLIT_K slices pack their own B panels: plain B only.
+  const longDepth = spec.k >= 2 * MIN_SLICE_DEPTH && !spec.b.flipped;
+  if (longDepth && tilesM < SMALL_OUTPUT_TILES && tilesN < SMALL_OUTPUT_TILES) return Split.k;
   if (threads === 1 || tilesM >= 4 * threads) return Split.m;
   if (tilesN >= 4 * threads) return Split.n;
-  // Small output, long reduction (filter gradients); those threads pack their own B slices, plain only.
-  if (spec.k >= 2 * KC * threads && !spec.b.flipped) return Split.k;
   return tilesM >= tilesN ? Split.m : Split.n;
+}
+
+/** Depth per SPLIT_K slice: whole KC blocks, no more than MAX_DEPTH_SLICES slices. */
+function sliceDepth(k: number): number {
+  return Math.max(MIN_SLICE_DEPTH, Math.ceil(k / MAX_DEPTH_SLICES / KC) * KC);
 }
 
 /** Set record fields: [byte offset, value] pairs. */
@@ -47,12 +63,15 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   const threads = threadsFor(rt, 2 * m * n * k);
   const mr = rt.constant('GEMM_MR');
   const split = chooseSplit(spec, threads, mr);
+  const depthSplit = split === Split.k;
+  const chunk = depthSplit ? sliceDepth(k) : chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'));
+  const slices = depthSplit ? Math.ceil(k / chunk) : 0;
   const scratchBytes = Math.ceil(rt.constant('SCRATCH_BYTES') / 64) * 64;
   const task = arena.alloc(GEMM_RECORD_BYTES);
   const scratch = arena.alloc(scratchBytes * threads);
-  const partial = split === Split.k ? arena.alloc(threads * m * n * 4) : 0;
-  // Chunked splits read B packed whole (once, all threads); SPLIT_K packs each thread's slice itself.
-  const packed = split === Split.k ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
+  const partial = depthSplit ? arena.alloc(slices * m * n * 4) : 0;
+  // Chunked splits read B packed whole (once, all threads); SPLIT_K slices pack their own B panels.
+  const packed = depthSplit ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
   const a = spec.a;
   writeGemmRecord(rt, task, [
     [F.m, m], [F.n, n], [F.k, k],
@@ -64,16 +83,13 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
     [F.b, spec.b.ptr], [F.ldb, spec.b.ld], [F.transB, spec.b.trans ? 1 : 0],
     [F.c, spec.c.ptr], [F.ldc, spec.c.ld],
     [F.bias, spec.bias ?? 0],
-    [F.split, split], [F.partial, partial],
+    [F.split, split], [F.partial, partial], [F.parts, slices],
     [F.scratch, scratch], [F.scratchStride, scratchBytes],
     [F.packed, packed], [F.bKind, spec.b.flipped ? BKind.flipped : BKind.matrix],
-    [F.chunk, chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'))], [F.next, 0],
+    [F.chunk, chunk], [F.next, 0],
   ]);
   if (packed) rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
-  const used = rt.run('gemm', task, threads);
-  if (split === Split.k) {
-    arena.setI32(task, F.parts, used);
-    rt.run('gemmReduce', task, m * n >= 4096 ? used : 1);
-  }
+  rt.run('gemm', task, depthSplit ? Math.min(threads, slices) : threads);
+  if (depthSplit) rt.run('gemmReduce', task, m * n >= 4096 ? threads : 1);
   arena.release(mark);
 }

@@ -2,6 +2,12 @@
 // publishes a job in the control block, runs thread 0's share itself, then waits for the workers.
 // Workers start asynchronously; until one reports ready it simply gets no share, so the pool works from
 // the first call (single-threaded) and never blocks on start-up. Workers are unref'ed in Node.
+//
+// Protocol (control-block.ts): the caller writes the job, sets pending to the number of helpers and
+// assigned[w] = the new generation for each, then stores gen and notifies. A worker runs a job only for a
+// generation it has not seen before (never on a bare wake-up: the notify may land after the worker already
+// ran that job) and only if assigned to it, then decrements pending; the last one notifies the caller.
+// The caller touches the job slots again only once pending is 0, so every helper has read them by then.
 import { Control, CONTROL_SLOTS, MAX_WORKERS, SPIN_ITERATIONS } from './control-block.js';
 import { recordWorkerError } from './stats.js';
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
@@ -48,6 +54,8 @@ function canBlock(): boolean {
 export class ThreadPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
   private readonly workers: (WorkerHandle | null)[] = [];
+  /** Workers that reported an error (or could not be created): they never get a share. */
+  private readonly failed: boolean[] = [];
   private readonly blocking = canBlock();
   private threads: number;
 
@@ -118,41 +126,51 @@ export class ThreadPool {
     }
   }
 
-  /** Workers that have instantiated the kernels and wait for jobs. */
-  readyWorkers(): number {
-    let ready = 0;
-    for (let i = 0; i < this.workers.length; i++) ready += Atomics.load(this.control, Control.ready + i);
-    return ready;
+  /** Workers that are ready for jobs or have failed: ready() waits for no others. */
+  settledWorkers(): number {
+    let settled = 0;
+    for (let i = 0; i < this.workers.length; i++) {
+      if (this.failed[i] || Atomics.load(this.control, Control.ready + i) === 1) settled++;
+    }
+    return settled;
   }
 
   spawnWorkers(count: number): void {
     while (this.workers.length < count) {
       const index = this.workers.length;
       const data = { module: this.module, memory: this.memory, control: this.control.buffer, index, kernels: this.kernelNames };
-      this.workers.push(this.startWorker(data));
+      this.failed.push(false);
+      this.workers.push(this.startWorker(data, (err) => this.workerFailed(index, err)));
     }
   }
 
-  /** A worker that fails to start never reports ready, so it just never gets a share. */
-  private startWorker(data: object): WorkerHandle | null {
+  /** A worker that failed (to start, or later) is never given a share again. */
+  private workerFailed(index: number, err: unknown): void {
+    this.failed[index] = true;
+    Atomics.store(this.control, Control.ready + index, 0);
+    recordWorkerError(err);
+  }
+
+  private startWorker(data: object, onError: (err: unknown) => void): WorkerHandle | null {
     try {
       const threads = nodeProcess()?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
       if (threads) {
         // execArgv []: the parent's loaders (e.g. tsx) and flags like --input-type are not for this script.
         const worker = new threads.Worker(NODE_WORKER_SOURCE, { eval: true, workerData: data, execArgv: [] });
         worker.unref();
-        worker.on('error', (err) => recordWorkerError(err));
+        worker.on('error', onError);
         return worker;
       }
       if (typeof Worker === 'function' && typeof Blob === 'function') {
         const url = URL.createObjectURL(new Blob([BROWSER_WORKER_SOURCE], { type: 'text/javascript' }));
         const worker = new Worker(url);
-        worker.onerror = (event) => recordWorkerError(event.message);
+        URL.revokeObjectURL(url); // the constructor has resolved the URL; keeping it would pin the Blob
+        worker.onerror = (event) => onError(event.message);
         worker.postMessage(data);
         return worker;
       }
     } catch (err) {
-      recordWorkerError(err); // no worker support here (or blocked by policy): the calling thread works alone
+      onError(err); // no worker support here (or blocked by policy): the calling thread works alone
     }
     return null;
   }

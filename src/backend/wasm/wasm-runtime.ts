@@ -63,12 +63,12 @@ export class WasmRuntime {
     return used;
   }
 
-  /** Start the workers now and resolve once they can take work (or after `timeoutMs`). */
+  /** Start the workers now and resolve once each can take work or has failed (or after `timeoutMs`). */
   async startWorkers(timeoutMs = 5000): Promise<void> {
     if (!this.pool) return;
     this.pool.spawnWorkers(this.numThreads - 1);
     const deadline = Date.now() + timeoutMs;
-    while (this.pool.readyWorkers() < this.numThreads - 1 && Date.now() < deadline) {
+    while (this.pool.settledWorkers() < this.numThreads - 1 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }

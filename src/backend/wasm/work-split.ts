@@ -5,7 +5,8 @@ import type { WasmRuntime } from './wasm-runtime.js';
 const NR = 8;
 const NC = 512;
 /** Below this much work per thread, waking a worker costs more than it saves. */
-const MIN_FLOPS_PER_THREAD = 1.5e6;
+const DEFAULT_MIN_FLOPS_PER_THREAD = 1.5e6;
+let minFlopsPerThread = DEFAULT_MIN_FLOPS_PER_THREAD;
 /** Chunks per thread that threads claim dynamically: enough to even out a thread that gets less CPU. */
 const CHUNKS_PER_THREAD = 4;
 
@@ -22,5 +23,14 @@ export function chunkSize(split: number, m: number, n: number, threads: number, 
 
 /** Threads for an op of `flops` (or comparable units of work). */
 export function threadsFor(rt: WasmRuntime, flops: number): number {
-  return Math.max(1, Math.min(rt.threads, Math.floor(flops / MIN_FLOPS_PER_THREAD)));
+  return Math.max(1, Math.min(rt.threads, Math.floor(flops / minFlopsPerThread)));
+}
+
+/**
+ * Work per thread below which ops stay on fewer threads (default 1.5 MFLOP). Tests lower it to drive tiny
+ * ops through the worker pool; not part of the public API.
+ */
+export function setMinFlopsPerThread(flops = DEFAULT_MIN_FLOPS_PER_THREAD): void {
+  if (!(flops >= 0)) throw new Error(`setMinFlopsPerThread: expected a non-negative number, got ${flops}`);
+  minFlopsPerThread = flops;
 }

@@ -10,16 +10,23 @@ function runKernelWorker(data) {
   const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
   const kernels = data.kernels.map((name) => instance.exports[name]);
   const me = data.index;
+  // The last job generation this worker has looked at. Only a generation it has not seen is a job: a
+  // wake-up alone is not, because the caller notifies after publishing, and a worker that spotted the new
+  // generation while spinning may have run the job and gone back to sleep before that notify lands.
   let seen = Atomics.load(ctrl, C.gen);
   Atomics.store(ctrl, C.ready + me, 1);
   for (;;) {
     // Spin a little before sleeping: ops of a training step follow each other within microseconds,
     // and waking a sleeping thread costs more than that.
-    for (let spin = 0; spin < ${SPIN_ITERATIONS} && Atomics.load(ctrl, C.gen) === seen; spin++);
-    Atomics.wait(ctrl, C.gen, seen);
-    seen = Atomics.load(ctrl, C.gen);
-    // A wake-up for a job this worker sits out, or a stale one: wait for the next generation.
-    if (Atomics.load(ctrl, C.assigned + me) !== seen) continue;
+    let gen = Atomics.load(ctrl, C.gen);
+    for (let spin = 0; spin < ${SPIN_ITERATIONS} && gen === seen; spin++) gen = Atomics.load(ctrl, C.gen);
+    while (gen === seen) {
+      Atomics.wait(ctrl, C.gen, seen);
+      gen = Atomics.load(ctrl, C.gen);
+    }
+    seen = gen;
+    // A job this worker sits out (the caller wrote assigned[me] before publishing gen).
+    if (Atomics.load(ctrl, C.assigned + me) !== gen) continue;
     try {
       kernels[ctrl[C.kernel]](ctrl[C.task], ctrl[C.tid + me], ctrl[C.threads]);
     } catch (err) {
