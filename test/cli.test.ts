@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -190,5 +190,127 @@ describe('convkit train, eval and predict', () => {
     assertCleanFailure(model, /createModel: unknown model 'lenet6'; available: lenet5, /);
     assertCleanFailure(dataset, /unknown dataset 'cifar'; available: mnist, fashion-mnist/);
     assertCleanFailure(resume, /--resume needs --checkpoint <file>/);
+  });
+});
+
+describe('convkit train: transfer learning (--from, --freeze, --new-head) on a folder of images', () => {
+  let root = '';
+  let pretrained = '';
+  let source: Record<string, Tensor> = {};
+
+  /** A 28x28 gray PNG per image: a bright square whose corner depends on the class, over seeded noise. */
+  async function writeImageFolder(folder: string, classes: string[], perClass: number): Promise<void> {
+    let state = 7;
+    const noise = (): number => (state = (state * 1103515245 + 12345) % 2 ** 31) % 60;
+    for (const [k, name] of classes.entries()) {
+      await mkdir(join(folder, name), { recursive: true });
+      for (let i = 0; i < perClass; i++) {
+        const pixels = Buffer.alloc(28 * 28);
+        for (let p = 0; p < pixels.length; p++) pixels[p] = noise();
+        const [top, left] = [[2, 2], [2, 16], [16, 9]][k];
+        for (let y = top; y < top + 10; y++) for (let x = left; x < left + 10; x++) pixels[y * 28 + x] = 200 + noise();
+        await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, name, `${i}.png`));
+      }
+    }
+  }
+
+  /** The last line of stdout as the --json report. */
+  function jsonReport(result: CliResult): Record<string, unknown> {
+    assert.equal(result.code, 0, result.stderr);
+    return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  }
+
+  before(async () => {
+    root = join(dir, 'shapes');
+    await writeImageFolder(root, ['a', 'b', 'c'], 8);
+    await mkdir(join(dir, 'no-classes'));
+    await writeImageFolder(join(dir, 'empty-class'), ['a'], 2);
+    await mkdir(join(dir, 'empty-class', 'b'));
+    // Weights of a 10-class LeNet-5 saved without convkit's metadata, as weights from elsewhere would be.
+    const { lenet5 } = await import('../src/models/lenet.js');
+    const { saveWeights } = await import('../src/node/weights-files.js');
+    const { manualSeed } = await import('../src/util/random.js');
+    manualSeed(11);
+    const model = lenet5();
+    pretrained = join(dir, 'pretrained.safetensors');
+    await saveWeights(pretrained, model);
+    source = model.stateDict();
+  });
+
+  it('trains a new 3-class head on frozen features for one epoch, saving the loaded features unchanged', async () => {
+    const out = join(dir, 'transferred.safetensors');
+    const common = ['train', 'lenet5', '--dataset', root, '--from', pretrained, '--new-head', '3', '--epochs', '1', '--batch-size', '6', '--val-fraction', '0.25', '--no-progress'];
+    const [frozenRun, textRun, fineTuned] = await Promise.all([
+      convkit([...common, '--freeze', 'features', '--freeze', 'classifier.fc1', '--json', '--out', out]),
+      convkit([...common, '--freeze', '*']),
+      convkit([...common, '--freeze', '*', '--fine-tune-epochs', '1', '--fine-tune-lr', '0.0005', '--json', '--out', join(dir, 'fine-tuned.safetensors')]),
+    ]);
+    const report = jsonReport(frozenRun);
+    assert.deepEqual(report.classes, ['a', 'b', 'c']);
+    assert.equal(report.heldOut, 'validation');
+    assert.deepEqual([report.trainSamples, report.testSamples], [18, 6], '2 of 8 images per class kept for validation');
+    assert.deepEqual(report.frozen, ['features.conv1.weight', 'features.conv1.bias', 'features.conv2.weight', 'features.conv2.bias', 'classifier.fc1.weight', 'classifier.fc1.bias']);
+    assert.equal(report.newHead, 3);
+    const accuracy = report.testAccuracy as number;
+    assert.ok(accuracy >= 0 && accuracy <= 1);
+
+    const { loadSafetensors } = await import('../src/node/weights-files.js');
+    const saved = (await loadSafetensors(out)).tensors;
+    for (const name of report.frozen as string[]) assert.deepEqual(saved[name].data, source[name].data, `${name} is the loaded value`);
+    assert.notDeepEqual(saved['classifier.fc2.weight'].data, source['classifier.fc2.weight'].data, 'fc2 was not frozen: it trained');
+    assert.deepEqual(saved['classifier.fc3.weight'].shape, [84, 3]);
+    const evaluated = await convkit(['predict', out, join(root, 'b', '0.png'), '--top', '3']);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, /^[abc]\s+\d+\.\d\d%$/m, 'predict names the folder classes');
+
+    assert.equal(textRun.code, 0, textRun.stderr);
+    assert.match(textRun.stdout, /^lenet5 on .*shapes: validation accuracy \d+\.\d\d% \(loss \d+\.\d+, 6 images\) after 1 epoch\(s\) on 18 images/m);
+    assert.match(textRun.stdout, /with a new 3-class head; 8 parameter tensor\(s\) frozen/, "'*' freezes everything but the new head");
+
+    const tuned = jsonReport(fineTuned);
+    assert.deepEqual([tuned.epochs, tuned.fineTuneEpochs, tuned.fineTuneLr], [1, 1, 0.0005]);
+    const tunedWeights = (await loadSafetensors(join(dir, 'fine-tuned.safetensors'))).tensors;
+    assert.notDeepEqual(tunedWeights['features.conv1.weight'].data, source['features.conv1.weight'].data, 'fine-tuning trains the features');
+  });
+
+  it('--classes and --per-class train on a few images of some MNIST digits, relabelled', async () => {
+    const report = jsonReport(await convkit(['train', 'lenet5', '--classes', '5-9', '--per-class', '4', '--test-limit', '100', '--epochs', '1', '--no-progress', '--json']));
+    assert.deepEqual(report.classes, ['5', '6', '7', '8', '9']);
+    assert.equal(report.trainSamples, 20);
+    const { loadMnist } = await import('../src/node/datasets.js');
+    const digits = loadMnist({ split: 'test', limit: 100 }).y.data;
+    assert.equal(report.testSamples, Array.from(digits).filter((d) => d >= 5).length, 'every test image of digits 5-9');
+  });
+
+  it('fails cleanly on a pattern that matches nothing, a head or weights that do not fit, bad folders and options', async () => {
+    const { lenet5 } = await import('../src/models/lenet.js');
+    const { saveWeights, saveSafetensors } = await import('../src/node/weights-files.js');
+    const rgb = join(dir, 'lenet5-rgb.safetensors');
+    await saveWeights(rgb, lenet5({ inChannels: 3 }));
+    const partial = join(dir, 'partial.safetensors');
+    await saveSafetensors(partial, { 'features.conv1.weight': source['features.conv1.weight'], 'classifier.fc3.weight': source['classifier.fc3.weight'] });
+    const folder = ['--dataset', root];
+    // One run as a user runs it, for the clean exit; the other failures in-process, which is much faster.
+    assertCleanFailure(
+      await convkit(['train', 'lenet5', ...folder, '--from', pretrained, '--new-head', '3', '--freeze', 'feature']),
+      /--freeze 'feature' matches no trainable parameter of lenet5; a pattern is a module name \(features, classifier\)/,
+    );
+    const train = (...args: string[]): Promise<unknown> =>
+      buildProgram().exitOverride().parseAsync(['train', 'lenet5', '--backend', 'js', '--epochs', '1', '--no-progress', ...args], { from: 'user' });
+    await assert.rejects(train(...folder, '--from', pretrained), /its classifier 'classifier\.fc3' has 10 outputs but the data set has 3 classes; pass --new-head 3 to replace it/);
+    await assert.rejects(train(...folder, '--from', pretrained, '--new-head', '4'), /--new-head 4: the data set has 3 classes \(a, b, c\)/);
+    await assert.rejects(
+      train(...folder, '--from', rgb, '--new-head', '3'),
+      /--from '.*lenet5-rgb\.safetensors'.*nothing was loaded:\n\s+shape of 'features\.conv1\.weight': saved \[5, 5, 3, 6\], model \[5, 5, 1, 6\]/,
+    );
+    await assert.rejects(
+      train(...folder, '--from', partial, '--new-head', '3'),
+      /does not fit LeNet5: missing features\.conv1\.bias, features\.conv2\.weight, .* \(only the classifier 'classifier\.fc3' may be missing with --new-head\)/,
+    );
+    await assert.rejects(train('--dataset', join(dir, 'no-classes')), /ImageFolder: '.*no-classes' has no class folders/);
+    await assert.rejects(train('--dataset', join(dir, 'empty-class')), /ImageFolder: class folder '.*empty-class\/b' has no images/);
+    await assert.rejects(train(...folder, '--new-head', '3'), /--new-head replaces the classifier of pretrained weights; pass them with --from <weights>/);
+    await assert.rejects(train('--classes', '5-12', '--limit', '10'), /--classes: index 12 is out of range in '5-12' \(item '5-12'\); give class names or indices 0\.\.9/);
+    await assert.rejects(train('--val-fraction', '0.1', '--limit', '10'), /--val-fraction splits a folder of images; mnist has its own test set/);
   });
 });

@@ -1,24 +1,35 @@
-// convkit train <model> --dataset mnist: train a zoo model from scratch with progress, then report the test
-// accuracy. The steps (data, model, optimiser, callbacks, fit, report) are separate functions so that
-// fine-tuning options (--from, --freeze, --new-head) and folder data sets can slot in.
+// convkit train <model> --dataset mnist: train a zoo model with progress, then report the test accuracy.
+// Transfer learning slots into the same steps: --from loads pretrained weights (--new-head gives the model a
+// fresh classifier for the data set's classes), --freeze stops parts of it from learning, and
+// --fine-tune-epochs adds a second phase with every layer trainable at a lower learning rate.
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DataLoader } from '../../src/data/dataloader.js';
-import type { Module } from '../../src/nn/module.js';
+import type { Module, StateDict } from '../../src/nn/module.js';
 import { createModel, listModels, modelInputShape, type CreateModelOptions } from '../../src/models/registry.js';
 import { Adam, CosineAnnealingLR, SGD, type LRScheduler } from '../../src/optim/index.js';
 import { manualSeed } from '../../src/util/random.js';
 import { fit, type FitOptions } from '../../src/train/fit.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import type { Callback } from '../../src/train/callbacks.js';
+import type { EpochLogs } from '../../src/train/history.js';
 import type { AnyOptimizer } from '../../src/train/training-context.js';
+import { findHead, fineTune, freezeMatching } from '../../src/train/transfer.js';
+import { applyStateDict } from '../../src/io/apply-state-dict.js';
+import { isCheckpoint, unpackCheckpoint } from '../../src/io/checkpoint.js';
+import { shapesEqual } from '../../src/tensor/shape.js';
+import type { Tensor } from '../../src/tensor/tensor.js';
+import { loadSafetensors } from '../../src/node/weights-files.js';
 import { ProgressBar, formatDuration } from '../../src/node/progress.js';
 import { ModelCheckpoint, loadTrainingState } from '../../src/node/model-checkpoint.js';
 import { jsonLog } from '../../src/node/json-log.js';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { type CliDataset, datasetNames, getDataset } from '../datasets.js';
-import { saveTrainedModel } from '../trained-model.js';
+import { type CliDataset, datasetNames, openDataset, selectClasses } from '../datasets.js';
+import { readTrainedModelInfo, saveTrainedModel } from '../trained-model.js';
 import { keyValue, nonNegativeInteger, positiveInteger, positiveNumber } from '../options.js';
+
+/** Share of each class a folder data set keeps for validation. */
+export const DEFAULT_VAL_FRACTION = 0.2;
 
 /** Defaults that take LeNet-5 past 99% test accuracy on MNIST (measured: 99.30% after 8 epochs, seed 0, about 4.5 minutes on the wasm backend). */
 export const TRAIN_DEFAULTS = { epochs: 8, batchSize: 64, optimizer: 'adam', lr: { adam: 2e-3, sgd: 0.05 }, momentum: 0.9 } as const;
@@ -40,6 +51,14 @@ export interface TrainCliOptions {
   resume?: boolean;
   log?: string;
   option?: CreateModelOptions;
+  from?: string;
+  freeze?: string[];
+  newHead?: number;
+  fineTuneEpochs?: number;
+  fineTuneLr?: number;
+  valFraction?: number;
+  classes?: string;
+  perClass?: number;
   backend: BackendChoice;
   progress: boolean;
   json?: boolean;
@@ -47,9 +66,12 @@ export interface TrainCliOptions {
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train a model on a data set with a progress display, then report its test accuracy')
+    .description('train a model (or fine-tune pretrained weights) on a data set with a progress display, then report its test or validation accuracy')
     .argument('<model>', `one of: ${listModels().map((m) => m.name).join(', ')}`)
-    .option('--dataset <name>', datasetNames().join(' | '), 'mnist')
+    .option('--dataset <name>', `${datasetNames().join(' | ')} | a folder with one sub-folder of images per class`, 'mnist')
+    .option('--val-fraction <x>', `share of each class of a folder kept for validation (default ${DEFAULT_VAL_FRACTION})`, fraction)
+    .option('--classes <list>', 'train on these classes only, relabelled 0..k-1: names, indices or ranges (e.g. 5-9, 0,2,4, cat,dog)')
+    .option('--per-class <n>', 'at most n training images of each class (the first ones)', positiveInteger)
     .option('--epochs <n>', 'passes over the training set', positiveInteger, TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'images per optimiser step', positiveInteger, TRAIN_DEFAULTS.batchSize)
     .option('--lr <x>', `learning rate (default: adam ${TRAIN_DEFAULTS.lr.adam}, sgd ${TRAIN_DEFAULTS.lr.sgd}), decayed by a cosine schedule`, positiveNumber)
@@ -62,6 +84,11 @@ export function trainCommand(): Command {
     .option('--resume', 'continue the run saved in --checkpoint')
     .option('--log <file>', 'append one JSON line per epoch to this file')
     .option('--option <key=value>', 'a model option, e.g. variant=classic (repeatable)', keyValue)
+    .option('--from <weights>', 'start from these weights (a .safetensors file or checkpoint)')
+    .option('--new-head <classes>', 'replace the classifier of --from with a fresh one for this many classes', positiveInteger)
+    .option('--freeze <pattern>', "don't train parameters matching the pattern: a module name (features), a parameter name, * wildcards (layer1.*, *.bias); repeatable; a new head always trains", collect)
+    .option('--fine-tune-epochs <n>', 'then unfreeze every layer and train n more epochs', positiveInteger)
+    .option('--fine-tune-lr <x>', 'learning rate of the fine-tuning epochs (default: --lr / 10)', positiveNumber)
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
     .option('--no-progress', 'no progress display')
     .option('--json', 'end with one JSON line holding the results (testAccuracy, epochs, seconds, ...)')
@@ -70,26 +97,58 @@ export function trainCommand(): Command {
     });
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function fraction(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError('Expected a number between 0 and 1, e.g. 0.2.');
+  return x;
+}
+
 function optimizerName(value: string): OptimizerName {
   if (!(OPTIMIZERS as readonly string[]).includes(value)) throw new InvalidArgumentError(`Expected one of ${OPTIMIZERS.join(', ')}.`);
   return value as OptimizerName;
 }
 
-export async function runTraining(modelName: string, options: TrainCliOptions): Promise<void> {
+function checkOptionCombinations(options: TrainCliOptions): void {
   if (options.resume && !options.checkpoint) throw new Error('--resume needs --checkpoint <file> to resume from');
   if (options.resume && !existsSync(options.checkpoint!)) throw new Error(`--resume: no checkpoint at '${options.checkpoint}'`);
+  if (options.newHead !== undefined && !options.from) throw new Error('--new-head replaces the classifier of pretrained weights; pass them with --from <weights>');
+  if (options.fineTuneLr !== undefined && options.fineTuneEpochs === undefined) throw new Error('--fine-tune-lr needs --fine-tune-epochs <n>');
+  if (options.fineTuneEpochs !== undefined && options.checkpoint) {
+    throw new Error('--checkpoint saves and resumes one phase of training; it cannot be combined with --fine-tune-epochs');
+  }
+}
+
+export async function runTraining(modelName: string, options: TrainCliOptions): Promise<void> {
+  checkOptionCombinations(options);
   const started = Date.now();
   const backend = await selectBackend(options.backend);
   manualSeed(options.seed);
-  const dataset = getDataset(options.dataset);
+  const pretrainedOptions = options.from ? await pretrainedModelOptions(options.from, modelName) : {};
+  const userOptions = { ...pretrainedOptions, ...options.option };
+  const dataset = selectClasses(await loadDataset(modelName, userOptions, options), options.classes, options.perClass);
   const train = dataset.load('train', options.limit);
   const test = dataset.load('test', options.testLimit);
-  const modelOptions = buildModelOptions(modelName, dataset, options.option ?? {});
-  const model = createModel(modelName, modelOptions);
+  const { model, modelOptions, frozen } = await buildModel(modelName, dataset, userOptions, options);
   const lr = options.lr ?? TRAIN_DEFAULTS.lr[options.optimizer];
-  const optimizer = createOptimizer(options.optimizer, model, lr);
+  const optimizer = createOptimizer(options.optimizer, model.parameters(), lr);
   const scheduler = new CosineAnnealingLR(optimizer, options.epochs);
-  const history = await fit(model, new DataLoader(train, { batchSize: options.batchSize, shuffle: true }), await fitOptions(options, optimizer, scheduler));
+  const trainLoader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true });
+  const history = await fit(model, trainLoader, await fitOptions(options, optimizer, scheduler));
+  const fineTuneLr = options.fineTuneLr ?? lr / 10;
+  const fineTuneHistory = options.fineTuneEpochs
+    ? await fineTune(model, trainLoader, {
+        epochs: options.fineTuneEpochs,
+        lr: fineTuneLr,
+        optimizer: (params, rate) => createOptimizer(options.optimizer, params, rate),
+        scheduler: (phaseOptimizer, epochs) => new CosineAnnealingLR(phaseOptimizer, epochs),
+        callbacks: phaseCallbacks(options),
+        seed: options.seed + 1,
+      })
+    : null;
   const result = await evaluate(model, new DataLoader(test, { batchSize: 500 }));
   if (options.out) {
     await saveTrainedModel(options.out, model, { model: modelName, modelOptions, dataset: dataset.name, classes: dataset.classes, normalization: dataset.normalization, inputShape: dataset.inputShape });
@@ -101,6 +160,8 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
     testAccuracy: result.accuracy,
     testLoss: result.loss,
     testSamples: result.samples,
+    heldOut: dataset.heldOut,
+    classes: dataset.classes,
     trainSamples: train.length,
     epochs: history.epochs.length,
     batchSize: options.batchSize,
@@ -110,8 +171,100 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
     backend,
     seconds,
     out: options.out ?? null,
+    from: options.from ?? null,
+    newHead: options.newHead ?? null,
+    frozen,
+    fineTuneEpochs: fineTuneHistory?.epochs.length ?? 0,
+    fineTuneLr: fineTuneHistory ? fineTuneLr : null,
     history: history.epochs,
+    fineTuneHistory: fineTuneHistory?.epochs ?? [],
   });
+}
+
+/** The model for the data set: fresh, or from --from weights (with a new head), with --freeze applied. */
+async function buildModel(
+  modelName: string,
+  dataset: CliDataset,
+  userOptions: CreateModelOptions,
+  options: TrainCliOptions,
+): Promise<{ model: Module; modelOptions: CreateModelOptions; frozen: string[] }> {
+  if (options.newHead !== undefined && options.newHead !== dataset.classes.length) {
+    throw new Error(`--new-head ${options.newHead}: the data set has ${dataset.classes.length} classes (${dataset.classes.join(', ')}); the new head needs one output per class`);
+  }
+  const modelOptions = buildModelOptions(modelName, dataset, userOptions);
+  const model = createModel(modelName, modelOptions);
+  if (options.from) await loadPretrained(model, options.from, options.newHead !== undefined);
+  const frozen = freezeLayers(modelName, model, options.freeze ?? [], options.newHead === undefined ? undefined : findHead(model).name);
+  return { model, modelOptions, frozen };
+}
+
+/** The options a --from file was trained with (its class count aside), or none for weights saved elsewhere. */
+async function pretrainedModelOptions(path: string, modelName: string): Promise<CreateModelOptions> {
+  const info = await readTrainedModelInfo(path);
+  if (info && info.model !== modelName) throw new Error(`--from '${path}' holds ${info.model} weights (trained on ${info.dataset}), not ${modelName}`);
+  const { numClasses: _numClasses, ...options } = info?.modelOptions ?? {};
+  return options;
+}
+
+/** A named data set, or a folder decoded at the input size and channels of the model these options build. */
+async function loadDataset(modelName: string, modelOptions: CreateModelOptions, options: TrainCliOptions): Promise<CliDataset> {
+  const dataset = await openDataset(options.dataset, {
+    inputShape: modelInputShape(modelName, modelOptions),
+    valFraction: options.valFraction ?? DEFAULT_VAL_FRACTION,
+    seed: options.seed,
+  });
+  if (options.valFraction !== undefined && dataset.heldOut === 'test') {
+    throw new Error(`--val-fraction splits a folder of images; ${dataset.name} has its own test set`);
+  }
+  return dataset;
+}
+
+/**
+ * Load pretrained weights into the model. With a new head, the file's classifier is skipped (it may even
+ * be absent), and every other tensor must be there; without, the file must fit the model exactly.
+ */
+async function loadPretrained(model: Module, path: string, newHead: boolean): Promise<void> {
+  const source = `--from '${path}'`;
+  const contents = await loadSafetensors(path);
+  const state = isCheckpoint(contents.metadata) ? unpackCheckpoint(contents, path).model : contents.tensors;
+  const head = findHead(model).name;
+  const headWeight = model.stateDict()[`${head}.weight`];
+  const savedHeadWeight = state[`${head}.weight`];
+  if (!newHead) {
+    if (savedHeadWeight && !shapesEqual(savedHeadWeight.shape, headWeight.shape)) {
+      const [savedClasses, classes] = [savedHeadWeight.shape.at(-1), headWeight.shape.at(-1)];
+      throw new Error(`${source}: its classifier '${head}' has ${savedClasses} outputs but the data set has ${classes} classes; pass --new-head ${classes} to replace it`);
+    }
+    applyStateDict(model, state, { source });
+    return;
+  }
+  const isHead = (name: string): boolean => name.startsWith(`${head}.`);
+  const body: StateDict = Object.fromEntries(Object.entries(state).filter(([name]) => !isHead(name)));
+  const own = Object.keys(model.stateDict()).filter((name) => !isHead(name));
+  const missing = own.filter((name) => !(name in body));
+  const unexpected = Object.keys(body).filter((name) => !own.includes(name));
+  if (missing.length || unexpected.length) {
+    const problems = [
+      ...(missing.length ? [`missing ${missing.join(', ')} (only the classifier '${head}' may be missing with --new-head)`] : []),
+      ...(unexpected.length ? [`has tensors the model does not: ${unexpected.join(', ')}`] : []),
+    ];
+    throw new Error(`${source} does not fit ${model.constructor.name}: ${problems.join('; ')}`);
+  }
+  applyStateDict(model, body, { strict: false, source });
+}
+
+/** Apply the --freeze patterns (each must match something); the new head, if any, stays trainable. Returns the frozen names. */
+function freezeLayers(modelName: string, model: Module, patterns: readonly string[], newHead: string | undefined): string[] {
+  for (const pattern of patterns) {
+    if (freezeMatching(model, pattern).length > 0) continue;
+    const modules = model.namedChildren().filter(([, m]) => m.parameters().length > 0).map(([name]) => name);
+    throw new Error(
+      `--freeze '${pattern}' matches no trainable parameter of ${modelName}; a pattern is a module name (${modules.join(', ')}), ` +
+        `a parameter name, or names with * wildcards (e.g. '*.bias')`,
+    );
+  }
+  if (newHead) model.unfreeze(newHead);
+  return model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([name]) => name);
 }
 
 /** The model fits the data set: its classes, and its channel count and size where they differ from the model's default. */
@@ -125,15 +278,21 @@ function buildModelOptions(modelName: string, dataset: CliDataset, userOptions: 
   return options;
 }
 
-function createOptimizer(name: OptimizerName, model: Module, lr: number): AnyOptimizer {
-  return name === 'adam' ? new Adam(model.parameters(), { lr }) : new SGD(model.parameters(), { lr, momentum: TRAIN_DEFAULTS.momentum });
+function createOptimizer(name: OptimizerName, params: Tensor[], lr: number): AnyOptimizer {
+  return name === 'adam' ? new Adam(params, { lr }) : new SGD(params, { lr, momentum: TRAIN_DEFAULTS.momentum });
+}
+
+/** Progress and the log, for any phase of training (the checkpoint belongs to the first). */
+function phaseCallbacks(options: TrainCliOptions): Callback[] {
+  const callbacks: Callback[] = [];
+  if (options.progress) callbacks.push(new ProgressBar());
+  if (options.log) callbacks.push(jsonLog(options.log));
+  return callbacks;
 }
 
 async function fitOptions(options: TrainCliOptions, optimizer: AnyOptimizer, scheduler: LRScheduler): Promise<FitOptions> {
-  const callbacks: Callback[] = [];
-  if (options.progress) callbacks.push(new ProgressBar());
+  const callbacks = phaseCallbacks(options);
   if (options.checkpoint) callbacks.push(new ModelCheckpoint(options.checkpoint));
-  if (options.log) callbacks.push(jsonLog(options.log));
   const resumeFrom = options.resume ? await loadTrainingState(options.checkpoint!) : undefined;
   return { epochs: options.epochs, optimizer, scheduler, seed: options.seed, callbacks, resumeFrom };
 }
@@ -144,6 +303,8 @@ interface TrainReport {
   testAccuracy: number;
   testLoss: number;
   testSamples: number;
+  heldOut: 'test' | 'validation';
+  classes: readonly string[];
   trainSamples: number;
   epochs: number;
   batchSize: number;
@@ -153,7 +314,13 @@ interface TrainReport {
   backend: string;
   seconds: number;
   out: string | null;
-  history: unknown[];
+  from: string | null;
+  newHead: number | null;
+  frozen: string[];
+  fineTuneEpochs: number;
+  fineTuneLr: number | null;
+  history: EpochLogs[];
+  fineTuneHistory: EpochLogs[];
 }
 
 function report(options: TrainCliOptions, r: TrainReport): void {
@@ -162,8 +329,9 @@ function report(options: TrainCliOptions, r: TrainReport): void {
     return;
   }
   process.stdout.write(
-    `${r.model} on ${r.dataset}: test accuracy ${(100 * r.testAccuracy).toFixed(2)}% (loss ${r.testLoss.toFixed(4)}, ${r.testSamples} images) ` +
-      `after ${r.epochs} epoch(s) on ${r.trainSamples} images in ${formatDuration(r.seconds)} [${r.backend} backend]\n`,
+    `${r.model} on ${r.dataset}: ${r.heldOut} accuracy ${(100 * r.testAccuracy).toFixed(2)}% (loss ${r.testLoss.toFixed(4)}, ${r.testSamples} images) ` +
+      `after ${r.epochs}${r.fineTuneEpochs ? ` + ${r.fineTuneEpochs} fine-tuning` : ''} epoch(s) on ${r.trainSamples} images in ${formatDuration(r.seconds)} [${r.backend} backend]\n`,
   );
+  if (r.from) process.stdout.write(`started from ${r.from}${r.newHead ? ` with a new ${r.newHead}-class head` : ''}; ${r.frozen.length} parameter tensor(s) frozen\n`);
   if (r.out) process.stdout.write(`weights written to ${r.out}\n`);
 }

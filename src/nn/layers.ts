@@ -291,7 +291,10 @@ export class BatchNorm2d extends Module {
     if (x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
     }
-    const useBatchStats = this.training || !this.runningMean;
+    // A frozen batch norm (weight not trainable) runs in inference mode, as in Keras: transfer learning
+    // with a frozen body must not drift its running statistics towards the new data.
+    const frozen = this.weight !== null && !this.weight.requiresGrad;
+    const useBatchStats = (this.training && !frozen) || !this.runningMean;
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: useBatchStats,
       momentum: this.momentum,

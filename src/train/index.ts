@@ -11,3 +11,4 @@ export { type Loader, type LossFunction } from './loader.js';
 export { type TrainingContext, type AnyOptimizer } from './training-context.js';
 export { type TrainingProgress, type TrainingState, checkTrainingProgress } from './training-state.js';
 export { epochSeed } from './seeding.js';
+export * from './transfer.js';

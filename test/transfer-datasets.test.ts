@@ -1,0 +1,82 @@
+// The command line's data for transfer learning: folders of class sub-folders split into training and
+// validation images at the model's input shape, and class selections such as "5-9" or "cat,dog".
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { getDataset, openDataset, parseClassSelection, selectClasses } from '../cli/datasets.js';
+
+const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+describe('parseClassSelection', () => {
+  it('reads names, indices and ranges, in the order given', () => {
+    assert.deepEqual(parseClassSelection('5-9', MNIST_CLASSES), [5, 6, 7, 8, 9]);
+    assert.deepEqual(parseClassSelection('4, 0,2-3', MNIST_CLASSES), [4, 0, 2, 3]);
+    assert.deepEqual(parseClassSelection('dog,cat', ['bird', 'cat', 'dog']), [2, 1]);
+    assert.deepEqual(parseClassSelection('2', ['10', '2', '3']), [1], "a class's name wins over its index");
+    assert.deepEqual(parseClassSelection('0', ['10', '2', '3']), [0], 'an index where no class has the name');
+  });
+
+  it('rejects unknown names, ranges out of bounds or backwards, repeats', () => {
+    assert.throws(() => parseClassSelection('cat,cow', ['cat', 'dog']), /--classes: not a class name, an index or a range in 'cat,cow' \(item 'cow'\); .*classes: cat, dog/);
+    assert.throws(() => parseClassSelection('8-10', MNIST_CLASSES), /--classes: index 10 is out of range in '8-10'/);
+    assert.throws(() => parseClassSelection('7-5', MNIST_CLASSES), /--classes: a range that runs backwards in '7-5'/);
+    assert.throws(() => parseClassSelection('1-3,2', MNIST_CLASSES), /--classes: '1-3,2' selects class 2 twice/);
+  });
+});
+
+describe('selectClasses on MNIST', () => {
+  it('relabels the chosen digits 0..k-1, limits training images per class and keeps every test image', () => {
+    const digits = selectClasses(getDataset('mnist'), '7,3', 5);
+    assert.deepEqual(digits.classes, ['7', '3']);
+    const train = digits.load('train', 2000);
+    assert.equal(train.length, 10);
+    const test = digits.load('test', 300);
+    const all = getDataset('mnist').load('test', 300).getBatch!(Array.from({ length: 300 }, (_, i) => i)).y.data;
+    const expected = Array.from(all).filter((d) => d === 7 || d === 3).map((d) => (d === 7 ? 0 : 1));
+    assert.deepEqual([...test.getBatch!(Array.from({ length: test.length }, (_, i) => i)).y.data], expected);
+    assert.equal(selectClasses(getDataset('mnist'), undefined, undefined), getDataset('mnist'), 'no selection: the data set itself');
+  });
+});
+
+describe('openDataset on a folder', () => {
+  let root = '';
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'convkit-transfer-data-'));
+    for (const [k, name] of ['cat', 'dog'].entries()) {
+      await mkdir(join(root, 'pets', name), { recursive: true });
+      for (let i = 0; i < 5; i++) {
+        await sharp({ create: { width: 12, height: 9, channels: 3, background: { r: 40 * i, g: 100 * k, b: 20 } } }).png().toFile(join(root, 'pets', name, `${i}.png`));
+      }
+    }
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('decodes at the model input shape and splits each class into training and validation images', async () => {
+    const pets = await openDataset(join(root, 'pets'), { inputShape: [16, 16, 1], valFraction: 0.4, seed: 3 });
+    assert.deepEqual(pets.classes, ['cat', 'dog']);
+    assert.equal(pets.heldOut, 'validation');
+    const train = pets.load('train');
+    const val = pets.load('test');
+    assert.deepEqual([train.length, val.length], [6, 4], '2 of 5 images per class kept for validation');
+    assert.deepEqual(train.get(0).x.shape, [16, 16, 1]);
+    assert.equal(pets.load('train', 4).length, 4, '--limit takes the first n');
+    const labels = (n: number, d: typeof val): number[] => [...d.getBatch!(Array.from({ length: n }, (_, i) => i)).y.data];
+    assert.deepEqual(labels(4, val), [0, 0, 1, 1]);
+    const dogs = selectClasses(pets, 'dog', 2);
+    assert.deepEqual([dogs.classes, dogs.load('train').length, labels(2, dogs.load('test'))], [['dog'], 2, [0, 0]]);
+  });
+
+  it('names the folder, the split and the option when it cannot be used', async () => {
+    const options = { inputShape: [16, 16, 3] as [number, number, number], valFraction: 0.2, seed: 0 };
+    await assert.rejects(openDataset(join(root, 'pets'), { ...options, valFraction: 0.05 }), /'.*pets' has too few images \(10 in 2 classes\) for --val-fraction 0\.05: the validation split is empty/);
+    await assert.rejects(openDataset(join(root, 'pets'), { ...options, valFraction: 1 }), /--val-fraction must lie strictly between 0 and 1, got 1/);
+    await assert.rejects(openDataset(join(root, 'pets'), { ...options, inputShape: [16, 16, 4] }), /a folder of images gives 1 \(gray\) or 3 \(RGB\) channels, but the model reads 4/);
+    await assert.rejects(openDataset(join(root, 'missing'), options), /ImageFolder: root folder '.*missing' cannot be read/);
+    await assert.rejects(openDataset('cifar', options), /unknown dataset 'cifar'; available: mnist, fashion-mnist, or a folder with one sub-folder of images per class/);
+  });
+});
