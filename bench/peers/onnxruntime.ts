@@ -18,6 +18,9 @@ function ortRow(threads: number): Implementation {
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
+        // Its pool threads spin after each run by default, taking the core that the next row in the
+        // interleaved rounds (ConvKit 2 threads) needs; spinning off keeps the rows independent.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', built.input.data, built.input.shape) };
       const outputName = session.outputNames[0];
