@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { DataLoader } from '../../src/data/dataloader.js';
 import { evaluate } from '../../src/train/evaluate.js';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { datasetNames, getDataset } from '../datasets.js';
+import { type CliDataset, datasetNames, getDataset, selectClasses } from '../datasets.js';
 import { loadTrainedModel } from '../trained-model.js';
 import { positiveInteger } from '../options.js';
 
@@ -34,7 +34,7 @@ export function evalCommand(): Command {
       const { model, info } = await loadTrainedModel(weights, options.model);
       const datasetName = options.dataset ?? info?.dataset;
       if (!datasetName) throw new Error(`'${weights}' does not say which data set it was trained on; pass --dataset (${datasetNames().join(', ')})`);
-      const dataset = getDataset(datasetName);
+      const dataset = classesTrainedOn(getDataset(datasetName), info?.classes);
       const data = dataset.load(options.split, options.limit);
       const started = Date.now();
       const result = await evaluate(model, new DataLoader(data, { batchSize: options.batchSize }));
@@ -46,4 +46,10 @@ export function evalCommand(): Command {
         process.stdout.write(`${datasetName} ${options.split}: accuracy ${(100 * result.accuracy).toFixed(2)}% loss ${result.loss.toFixed(4)} on ${result.samples} images (${seconds.toFixed(1)}s)\n`);
       }
     });
+}
+
+/** Weights trained with --classes score only those classes, relabelled as in training. */
+function classesTrainedOn(dataset: CliDataset, classes: readonly string[] | undefined): CliDataset {
+  if (!classes || (classes.length === dataset.classes.length && classes.every((c, i) => c === dataset.classes[i]))) return dataset;
+  return selectClasses(dataset, classes.join(','), undefined);
 }
