@@ -1,7 +1,6 @@
 // Train LeNet-5 on MNIST with the library API: data, model, optimiser, schedule, callbacks, fit, evaluate,
 // save. The defaults (8 epochs, Adam 2e-3 with cosine decay, batch 64) reach 99% test accuracy.
 // Run: node --import tsx examples/mnist-lenet5.ts          (quick look: EPOCHS=1 LIMIT=5000 node --import tsx ...)
-import '../src/backend/wasm/index.js'; // the WebAssembly SIMD kernels; without this line the reference kernels run
 import { manualSeed } from '../src/index.js';
 import { DataLoader } from '../src/data/index.js';
 import { loadMnist } from '../src/node/datasets.js';
