@@ -230,3 +230,27 @@ test('fit rejects bad options and stops with a clear error when the loss becomes
     /fit: the loss became NaN at epoch 1, batch 1 \(learning rate 0.1\)/,
   );
 });
+
+test('a failed fit tells the callbacks (so a progress bar stops) and restores each submodule’s own mode', async () => {
+  const data = linearlySeparable(16, 15);
+  const model = mlp();
+  const [, first] = model.namedModules()[1];
+  model.train();
+  first.eval(); // deliberately in eval mode before fit
+  const seen: string[] = [];
+  const recorder: Callback = {
+    onTrainBegin: () => void seen.push('begin'),
+    onTrainEnd: () => void seen.push('end'),
+    onTrainError: (error) => void seen.push(`error: ${(error as Error).message}`),
+  };
+  const nanLoss = () => tensor([NaN]).sum();
+  await assert.rejects(
+    fit(model, new DataLoader(data, { batchSize: 8 }), { epochs: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: nanLoss, callbacks: [recorder] }),
+    /the loss became NaN/,
+  );
+  assert.equal(seen.length, 2, seen.join(' | '));
+  assert.equal(seen[0], 'begin');
+  assert.match(seen[1], /^error: fit: the loss became NaN/);
+  assert.equal(first.training, false, 'the submodule put in eval mode stays in eval mode');
+  assert.equal(model.training, true);
+});

@@ -97,6 +97,11 @@ export class ProgressBar implements Callback {
     this.bar?.stop();
     this.bar = null;
   }
+
+  /** Stop the redraw timer and show the cursor again, so a failed fit leaves the terminal and process as found. */
+  onTrainError(): void {
+    this.onTrainEnd();
+  }
 }
 
 /** 'loss 0.2100 accuracy 0.9361'. */

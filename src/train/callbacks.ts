@@ -13,6 +13,8 @@ export interface Callback {
   onBatchEnd?(logs: BatchLogs, context: TrainingContext): MaybePromise;
   onEpochEnd?(logs: EpochLogs, context: TrainingContext): MaybePromise;
   onTrainEnd?(history: History, context: TrainingContext): MaybePromise;
+  /** Training stopped with an error (fit rethrows it after every callback has heard): release what you hold. */
+  onTrainError?(error: unknown, context: TrainingContext): MaybePromise;
 }
 
 /** Calls each hook on every callback, in the order given. */
@@ -33,5 +35,15 @@ export class CallbackList {
   }
   async trainEnd(history: History, context: TrainingContext): Promise<void> {
     for (const c of this.callbacks) await c.onTrainEnd?.(history, context);
+  }
+  /** Tell every callback about the error; a failing hook must not hide the original error. */
+  async trainError(error: unknown, context: TrainingContext): Promise<void> {
+    for (const c of this.callbacks) {
+      try {
+        await c.onTrainError?.(error, context);
+      } catch {
+        // the training error is the one the caller needs to see
+      }
+    }
   }
 }

@@ -76,9 +76,14 @@ export function predict(model: Module, x: Tensor, options: PredictOptions = {}):
 /** Put every module in eval mode; returns a function that gives each back its own mode (a fine-tuning run may
  * keep some layers, such as frozen batch norms, in eval mode on purpose). */
 export function switchToEval(model: Module): () => void {
+  return switchMode(model, false);
+}
+
+/** Put model and every submodule in training (or eval) mode; the returned function restores each one's own mode. */
+export function switchMode(model: Module, training: boolean): () => void {
   const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
-  model.eval();
+  model.train(training);
   return () => {
-    for (const [m, training] of modes) m.training = training;
+    for (const [m, mode] of modes) m.training = mode;
   };
 }

@@ -7,7 +7,7 @@ import type { LRScheduler } from '../optim/lr-scheduler.js';
 import { defaultGenerator, type Generator } from '../util/random.js';
 import { type Callback, CallbackList } from './callbacks.js';
 import { EpochStats } from './epoch-stats.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, switchMode } from './evaluate.js';
 import { type EpochLogs, type History, validationName } from './history.js';
 import { EventLoopYielder, type Loader, type LossFunction } from './loader.js';
 import type { MetricSpec } from './metrics.js';
@@ -75,8 +75,7 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
     progress: () => ({ epoch, step, seed, history: history.map((e) => ({ ...e })), scheduler: scheduler?.stateDict() }),
   };
   const yielder = new EventLoopYielder();
-  const restoreMode = model.training;
-  model.train();
+  const restoreModes = switchMode(model, true);
   try {
     await callbacks.trainBegin(context);
     while (epoch < options.epochs && !context.stopTraining) {
@@ -124,8 +123,11 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
     const result: History = { epochs: history, stoppedEarly: epoch < options.epochs };
     await callbacks.trainEnd(result, context);
     return result;
+  } catch (error) {
+    await callbacks.trainError(error, context);
+    throw error;
   } finally {
-    model.train(restoreMode);
+    restoreModes();
   }
 }
 

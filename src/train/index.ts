@@ -1,7 +1,7 @@
 // convkit training: fit/evaluate/predict, metrics and the browser-safe callbacks (the Node-only ones,
 // ProgressBar, ModelCheckpoint and jsonLog, are in convkit/node).
 export { fit, type FitOptions } from './fit.js';
-export { evaluate, predict, switchToEval, type EvaluateOptions, type EvaluationResult, type PredictOptions } from './evaluate.js';
+export { evaluate, predict, switchToEval, switchMode, type EvaluateOptions, type EvaluationResult, type PredictOptions } from './evaluate.js';
 export { type Callback, CallbackList } from './callbacks.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { Monitor, type MonitorOptions, type MonitorMode } from './monitor.js';
