@@ -5,7 +5,7 @@ import { failAndExit } from './errors.js';
 
 try {
   await buildProgram().parseAsync(process.argv);
-  // The wasm backend's worker threads would keep the process alive after the command is done.
+  // Exit now rather than when every handle is closed (a data set's or a progress bar's timers, for example).
   process.exit(0);
 } catch (error) {
   failAndExit(error);

@@ -27,7 +27,7 @@ forEachBackend(() => {
 
   it('conv2d rejects a non-integer or non-positive stride and dilation, naming the value', () => {
     assert.throws(() => F.conv2d(image(5, 5, 1), kernel(3, 1, 1), null, { stride: 1.5 }), /conv2d: stride must be a positive integer \(or \[h, w\] of them\), got 1\.5/);
-    assert.throws(() => F.conv2d(image(5, 5, 1), kernel(3, 1, 1), null, { stride: [1, 0] }), /conv2d: stride must be a positive integer .*got \[1,0\]/);
+    assert.throws(() => F.conv2d(image(5, 5, 1), kernel(3, 1, 1), null, { stride: [1, 0] }), /conv2d: stride must be a positive integer .*got \[1, 0\]/);
     assert.throws(() => F.conv2d(image(5, 5, 1), kernel(3, 1, 1), null, { dilation: -1 }), /conv2d: dilation must be a positive integer .*got -1/);
   });
 

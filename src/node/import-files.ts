@@ -1,25 +1,15 @@
 // Reading other tools' weight files in Node: TF.js weights manifests with their .bin shards, TF.js layers
 // models (model.json), and the Keras MobileNetV2 that the nsfwjs package ships inside JavaScript bundles.
 // The parsing and mapping are browser-safe, in src/io/importers/.
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { concatBytes, decodeTfjsWeights, weightSpecsOf, type NamedTensors, type TfjsWeightsManifest } from '../io/importers/tfjs-weights.js';
 import { importKerasModel, type KerasModelArtifacts } from '../io/importers/keras-layers.js';
 import type { KerasModel } from '../io/importers/keras-model.js';
-
-async function readBytes(path: string, caller: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${caller}: no such file '${path}'`, { cause: error });
-    throw new Error(`${caller}: cannot read '${path}': ${(error as Error).message}`, { cause: error });
-  }
-}
+import { readFileBytes } from './read-file-bytes.js';
 
 async function readJson(path: string, caller: string): Promise<unknown> {
-  const text = new TextDecoder().decode(await readBytes(path, caller));
+  const text = new TextDecoder().decode(await readFileBytes(path, caller));
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -30,7 +20,7 @@ async function readJson(path: string, caller: string): Promise<unknown> {
 /** The shards of every group, read relative to the manifest's folder and joined in order. */
 async function readShards(manifest: TfjsWeightsManifest, folder: string, caller: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  for (const group of manifest) for (const path of group.paths) chunks.push(await readBytes(join(folder, path), caller));
+  for (const group of manifest) for (const path of group.paths) chunks.push(await readFileBytes(join(folder, path), caller));
   return concatBytes(chunks);
 }
 

@@ -1,28 +1,18 @@
 // Weights and checkpoints on disk, in the safetensors format. Every write is atomic (see atomic-write.ts):
 // a crash mid-save leaves the previous file intact.
-import { readFile } from 'node:fs/promises';
 import type { Module } from '../nn/module.js';
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata, type TensorMap } from '../io/safetensors.js';
 import { serializeCheckpoint, unpackCheckpoint, isCheckpoint, type Checkpoint, type CheckpointInput } from '../io/checkpoint.js';
 import { applyStateDict, type ApplyStateDictResult } from '../io/apply-state-dict.js';
 import { atomicWriteFile } from './atomic-write.js';
-
-async function readWhole(path: string, caller: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`${caller}: no such file '${path}'`, { cause: error });
-    throw new Error(`${caller}: cannot read '${path}': ${(error as Error).message}`, { cause: error });
-  }
-}
+import { readFileBytes } from './read-file-bytes.js';
 
 export async function saveSafetensors(path: string, tensors: TensorMap, metadata?: SafetensorsMetadata): Promise<void> {
   await atomicWriteFile(path, serializeSafetensors(tensors, metadata));
 }
 
 export async function loadSafetensors(path: string): Promise<SafetensorsContents> {
-  return parseSafetensors(await readWhole(path, 'loadSafetensors'), path);
+  return parseSafetensors(await readFileBytes(path, 'loadSafetensors'), path);
 }
 
 /** Save a module's parameters and buffers (its stateDict) with optional string metadata. */
@@ -53,5 +43,5 @@ export async function saveCheckpoint(path: string, checkpoint: CheckpointInput):
 
 /** Read a checkpoint written by saveCheckpoint; load its parts with applyStateDict and optimizer.loadStateDict. */
 export async function loadCheckpoint(path: string): Promise<Checkpoint> {
-  return unpackCheckpoint(parseSafetensors(await readWhole(path, 'loadCheckpoint'), path), path);
+  return unpackCheckpoint(parseSafetensors(await readFileBytes(path, 'loadCheckpoint'), path), path);
 }

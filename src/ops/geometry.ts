@@ -11,7 +11,7 @@ export function pair(v: Pair, name: string, opName: string, min = 1): [number, n
   if (!Array.isArray(v) && typeof v !== 'number') throw new Error(`${opName}: ${name} must be a number or [h, w]`);
   for (const x of p) {
     if (!Number.isInteger(x) || x < min) {
-      throw new Error(`${opName}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or [h, w] of them), got ${JSON.stringify(v)}`);
+      throw new Error(`${opName}: ${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or [h, w] of them), got ${typeof v === 'number' ? String(v) : `[${v.join(', ')}]`}`);
     }
   }
   return p;

@@ -1,7 +1,7 @@
 // Creating tensors: from nested arrays, constants, ranges and the seeded random generator.
 import { Tensor } from './tensor.js';
 import { type DType, type TypedArray, allocate, isFloat } from './dtype.js';
-import { type Shape, sizeOf, formatShape } from './shape.js';
+import { type Shape, assertValidShape, sizeOf, formatShape } from './shape.js';
 import { type Generator, defaultGenerator } from '../util/random.js';
 
 export interface CreateOptions {
@@ -51,7 +51,10 @@ export function tensor(values: number | unknown[] | ArrayLike<number>, shape?: S
     const out: number[] = [];
     flattenInto(values, finalShape, 0, out);
     flat = out;
-    if (shape && sizeOf(shape) === out.length) finalShape = [...shape];
+    if (shape) {
+      if (sizeOf(shape) !== out.length) throw new Error(`tensor: ${out.length} values do not fill shape ${formatShape(shape)}`);
+      finalShape = [...shape];
+    }
   } else {
     flat = values as ArrayLike<number>;
     finalShape = shape ? [...shape] : [flat.length];
@@ -65,6 +68,7 @@ export function tensor(values: number | unknown[] | ArrayLike<number>, shape?: S
 }
 
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  assertValidShape(shape, 'full');
   const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
   data.fill(value);
   return new Tensor(data, shape, options.requiresGrad ?? false);
@@ -110,6 +114,7 @@ export function linspace(start: number, end: number, n: number, options: CreateO
 function randomTensor(shape: Shape, options: RandomOptions, fill: (g: Generator, out: TypedArray) => void): Tensor {
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new Error(`random tensors must be float32 or float64, got ${dtype}`);
+  assertValidShape(shape, 'random tensor');
   const data = allocate(dtype, sizeOf(shape));
   fill(options.generator ?? defaultGenerator(), data);
   return new Tensor(data, shape, options.requiresGrad ?? false);
@@ -132,6 +137,10 @@ export function uniform(shape: Shape, low: number, high: number, options: Random
 
 /** Integers uniform in [low, high) as int32. */
 export function randint(low: number, high: number, shape: Shape, options: { generator?: Generator } = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low >= high) {
+    throw new Error(`randint: low and high must be integers with low < high, got ${low} and ${high}`);
+  }
+  assertValidShape(shape, 'randint');
   const g = options.generator ?? defaultGenerator();
   const data = new Int32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = low + g.randint(high - low);

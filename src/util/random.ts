@@ -11,6 +11,9 @@ export class Generator {
 
   /** Reset the state from an integer seed (splitmix32 expansion, so nearby seeds give unrelated streams). */
   seed(seed: number): void {
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new Error(`Generator: seed must be a non-negative integer, got ${String(seed)}`);
+    }
     let x = seed >>> 0;
     for (let i = 0; i < 4; i++) {
       x = (x + 0x9e3779b9) >>> 0;
