@@ -30,7 +30,8 @@ for (const waitForWorkers of [true, false]) {
     assert.equal(child.status, 0, child.stderr);
     const report = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { done: number; threadRuns: Record<string, number> };
     if (waitForWorkers) assert.ok(report.threadRuns['2'] > 0, 'the workers took part');
-    // Exit within a second of the last op, even on a loaded machine (a worker keeping it alive never exits).
-    assert.ok(exitedAt - report.done < 1000, `exited ${exitedAt - report.done} ms after its work`);
+    // A worker that kept the process alive would hold it until the 60 s timeout; a clean exit takes
+    // milliseconds. 10 s separates the two even on a heavily loaded CI machine.
+    assert.ok(exitedAt - report.done < 10_000, `exited ${exitedAt - report.done} ms after its work`);
   });
 }
