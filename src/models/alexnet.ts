@@ -8,13 +8,11 @@
 //   normalisation after conv1 and conv2. 60,965,224 parameters; its native input is 227x227 (the size at
 //   which an unpadded 11x11 stride-4 convolution gives the paper's 55x55 maps).
 // Flattening is NHWC order (h, w, c), not PyTorch's (c, h, w): importers permute the first dense weight.
-import type { Tensor } from '../tensor/tensor.js';
-import { Module } from '../nn/module.js';
+import { FeaturesClassifier } from './features-classifier.js';
 import { Sequential } from '../nn/sequential.js';
 import { Conv2d, Linear, MaxPool2d, ReLU, Dropout, Flatten } from '../nn/layers.js';
 import { LocalResponseNorm } from './local-response-norm.js';
 import { featureShape } from './feature-shape.js';
-import { checkModelInput } from './check-input.js';
 import { type ModelOptions, checkOptionNames, positiveIntOption, positiveOption, probabilityOption, scaleChannels } from './model-options.js';
 
 export interface AlexNetOptions extends ModelOptions {
@@ -32,25 +30,11 @@ export interface AlexNetOptions extends ModelOptions {
 
 const OPTION_NAMES = ['numClasses', 'inChannels', 'inputSize', 'dropout', 'original', 'widthMultiplier', 'hiddenUnits'];
 
-export class AlexNet extends Module {
-  readonly features: Sequential;
-  readonly flatten = new Flatten();
-  readonly classifier: Sequential;
+export class AlexNet extends FeaturesClassifier {
+  declare readonly flatten: Flatten;
 
-  constructor(
-    readonly inChannels: number,
-    readonly inputSize: number,
-    features: Sequential,
-    classifier: Sequential,
-  ) {
-    super();
-    this.features = features;
-    this.classifier = classifier;
-  }
-
-  forward(x: Tensor): Tensor {
-    checkModelInput('AlexNet', x, this.inChannels, this.inputSize);
-    return this.classifier.forward(this.flatten.forward(this.features.forward(x)));
+  constructor(inChannels: number, inputSize: number, features: Sequential, classifier: Sequential) {
+    super('AlexNet', inChannels, inputSize, features, ['flatten', new Flatten()], classifier);
   }
 }
 

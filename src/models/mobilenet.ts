@@ -8,10 +8,10 @@
 //   activation), with a shortcut when the shape is unchanged; ReLU6. 3,504,872 parameters.
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
+import { FeaturesClassifier } from './features-classifier.js';
 import { Sequential } from '../nn/sequential.js';
 import { Conv2d, Linear, BatchNorm2d, Dropout, GlobalAvgPool2d } from '../nn/layers.js';
 import { convNormActivation, type PaddingConvention } from './conv-norm-activation.js';
-import { checkModelInput } from './check-input.js';
 import { initWeightsLikeTorchvision } from './init-weights.js';
 import { type ModelOptions, checkOptionNames, positiveIntOption, positiveOption, probabilityOption, scaleChannels } from './model-options.js';
 
@@ -74,25 +74,11 @@ const V1_BLOCKS: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** MobileNet v1 and v2 share the head: features, global average pool, classifier (dropout + dense). */
-export class MobileNet extends Module {
-  readonly features: Sequential;
-  readonly avgpool = new GlobalAvgPool2d();
-  readonly classifier: Sequential;
+export class MobileNet extends FeaturesClassifier {
+  declare readonly avgpool: GlobalAvgPool2d;
 
-  constructor(
-    readonly modelName: string,
-    readonly inChannels: number,
-    features: Sequential,
-    classifier: Sequential,
-  ) {
-    super();
-    this.features = features;
-    this.classifier = classifier;
-  }
-
-  forward(x: Tensor): Tensor {
-    checkModelInput(this.modelName, x, this.inChannels);
-    return this.classifier.forward(this.avgpool.forward(this.features.forward(x)));
+  constructor(modelName: string, inChannels: number, features: Sequential, classifier: Sequential) {
+    super(modelName, inChannels, undefined, features, ['avgpool', new GlobalAvgPool2d()], classifier);
   }
 }
 

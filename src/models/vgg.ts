@@ -4,12 +4,10 @@
 // (features / classifier). VGG-16 has 138,357,544 parameters at 224x224x3 and 1000 classes.
 // torchvision pools adaptively to 7x7 before the classifier; at 224x224 the features already are 7x7,
 // so here the first dense layer is sized from `inputSize` and the model checks its input has that size.
-import type { Tensor } from '../tensor/tensor.js';
-import { Module } from '../nn/module.js';
+import { FeaturesClassifier } from './features-classifier.js';
 import { Sequential } from '../nn/sequential.js';
 import { Conv2d, Linear, MaxPool2d, ReLU, Dropout, Flatten, BatchNorm2d } from '../nn/layers.js';
 import { featureShape } from './feature-shape.js';
-import { checkModelInput } from './check-input.js';
 import { initWeightsLikeTorchvision } from './init-weights.js';
 import { type ModelOptions, checkOptionNames, positiveIntOption, positiveOption, probabilityOption, scaleChannels } from './model-options.js';
 
@@ -37,26 +35,11 @@ export interface VggOptions extends ModelOptions {
 
 const OPTION_NAMES = ['numClasses', 'inChannels', 'batchNorm', 'inputSize', 'dropout', 'widthMultiplier', 'hiddenUnits'];
 
-export class VGG extends Module {
-  readonly features: Sequential;
-  readonly flatten = new Flatten();
-  readonly classifier: Sequential;
+export class VGG extends FeaturesClassifier {
+  declare readonly flatten: Flatten;
 
-  constructor(
-    readonly modelName: string,
-    readonly inChannels: number,
-    readonly inputSize: number,
-    features: Sequential,
-    classifier: Sequential,
-  ) {
-    super();
-    this.features = features;
-    this.classifier = classifier;
-  }
-
-  forward(x: Tensor): Tensor {
-    checkModelInput(this.modelName, x, this.inChannels, this.inputSize);
-    return this.classifier.forward(this.flatten.forward(this.features.forward(x)));
+  constructor(modelName: string, inChannels: number, inputSize: number, features: Sequential, classifier: Sequential) {
+    super(modelName, inChannels, inputSize, features, ['flatten', new Flatten()], classifier);
   }
 }
 
