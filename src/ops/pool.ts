@@ -12,7 +12,8 @@ export interface Pool2dOptions {
   stride?: Pair;
   padding?: Padding;
   ceilMode?: boolean;
-  /** Average pooling only: divide by the full window including padding (default true, as in PyTorch). */
+  /** Average pooling only: divide by the full window including padding (PyTorch's default), except with
+   * padding 'same', where only the real cells count (TensorFlow's rule). */
   countIncludePad?: boolean;
 }
 
