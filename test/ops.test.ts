@@ -84,6 +84,17 @@ forEachBackend(() => {
     assertAllClose(F.logSoftmax(tensor([[0, Math.log(3)]])).data, [Math.log(0.25), Math.log(0.75)]);
   });
 
+  it('relu on edge values: -0, ±Infinity, tiny values and NaN (passed through, as in PyTorch), in both float types', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      const x = tensor([-0, -Infinity, Infinity, 1e-30, -1e-30, NaN, -3, 2], [8], { dtype }).requiresGrad_();
+      const y = F.relu(x);
+      const tiny = dtype === 'float32' ? Math.fround(1e-30) : 1e-30;
+      assert.deepEqual(y.toFlatArray(), [0, 0, Infinity, tiny, 0, NaN, 0, 2]);
+      y.backward(tensor([1, 2, 3, 4, 5, 6, 7, 8], [8], { dtype }));
+      assert.deepEqual(x.grad!.toFlatArray(), [0, 0, 3, 4, 0, 6, 0, 8]);
+    }
+  });
+
   it("losses: the texts' 1/2 sum of squares, mean squared error, cross-entropy with and without smoothing", () => {
     const output = tensor([0.5, 0.25, 1]);
     const target = tensor([1, 0, 1]);
