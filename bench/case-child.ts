@@ -10,6 +10,8 @@ import { type CaseResult, RESULT_MARKER, type RowResult } from './result-types.j
 import { type TimedEntry, median, timeInterleaved } from './timing.js';
 
 const rssMB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes
+/** Time each fast implementation spends warming up before the timed rounds (a quarter with --quick). */
+const FAST_WARMUP_MS = 1000;
 
 function relativeError(out: Float32Array, ref: Float32Array): number {
   if (out.length !== ref.length) return Infinity;
@@ -72,11 +74,13 @@ async function main(): Promise<void> {
   const convkit = libraries.includes('convkit') ? await import('./peers/convkit.js') : null;
   await convkit?.resetWasmStats();
   const scale = (n: number) => (quick ? Math.max(1, Math.ceil(n / 4)) : n);
-  // The output check above was a first warm-up run; slow implementations get no more than that.
+  // The output check above was a first warm-up run; slow implementations get no more than that, fast ones
+  // run on until their JIT-compiled JavaScript has settled.
   const entries: TimedEntry[] = ready.map(({ impl, runner }) => ({
     name: impl.name,
     runner,
     warmup: (impl.slow ? 1 : 2) - (runner.output ? 1 : 0),
+    warmupMs: impl.slow ? 0 : quick ? FAST_WARMUP_MS / 4 : FAST_WARMUP_MS,
     iterations: scale(impl.slow ? c.slowIterations : c.iterations),
   }));
   const samples = await timeInterleaved(entries, log);

@@ -5,9 +5,14 @@ import type { Runner } from './implementation.js';
 export interface TimedEntry {
   name: string;
   runner: Runner;
+  /** Warm-up runs at least, and more until warmupMs have been spent (JIT compilers settle over many runs). */
   warmup: number;
+  warmupMs: number;
   iterations: number;
 }
+
+/** Most warm-up runs an entry gets however fast it is. */
+const MAX_WARMUP_RUNS = 200;
 
 async function runOnce(runner: Runner): Promise<number> {
   await runner.activate?.();
@@ -22,12 +27,21 @@ function rotated<T>(items: T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-/** Warm-up rounds, then timed rounds; returns each entry's run times in ms. */
+/** Warm-up rounds until every entry has had its runs and time, then timed rounds; returns run times in ms. */
 export async function timeInterleaved(entries: TimedEntry[], log: (line: string) => void = () => {}): Promise<Map<string, number[]>> {
   const samples = new Map(entries.map((e) => [e.name, [] as number[]]));
-  const warmupRounds = Math.max(0, ...entries.map((e) => e.warmup));
-  for (let round = 0; round < warmupRounds; round++) {
-    for (const e of rotated(entries, round)) if (round < e.warmup) await runOnce(e.runner);
+  const warm = new Map(entries.map((e) => [e.name, { runs: 0, ms: 0 }]));
+  const warming = (e: TimedEntry): boolean => {
+    const w = warm.get(e.name)!;
+    return w.runs < e.warmup || (w.ms < e.warmupMs && w.runs < MAX_WARMUP_RUNS);
+  };
+  for (let round = 0; entries.some(warming); round++) {
+    for (const e of rotated(entries, round)) {
+      if (!warming(e)) continue;
+      const w = warm.get(e.name)!;
+      w.ms += await runOnce(e.runner);
+      w.runs++;
+    }
   }
   const rounds = Math.max(0, ...entries.map((e) => e.iterations));
   for (let round = 0; round < rounds; round++) {

@@ -2,7 +2,7 @@
 // V8 on x86-64 allocates 15 of the 16 SIMD registers (one is its scratch). With a fused multiply-add
 // (relaxed SIMD) a 6x8 tile fits: 12 accumulators + 2 B vectors + 1 broadcast A value. Without it each
 // step needs a temporary for the product, so the plain SIMD128 build uses a 5x8 tile (10 + 2 + 1 + 1).
-import { madd } from './simd';
+import { madd, storeRow } from './simd';
 
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 export const NR: i32 = 8;
@@ -105,16 +105,23 @@ export function edgeKernel(
   storeTile(tile, c, ldc, mr, nr, init, bias);
 }
 
-/** Adds the mr x nr corner of a full tile (computed from zero, rows 32 bytes apart) into C. */
+/**
+ * Adds the mr x nr corner of a full tile (computed from zero, rows 32 bytes apart) into C. Whole rows are
+ * loaded (a row of C or of the bias may be read past its end: the arena keeps slack), only nr lanes stored.
+ */
 export function storeTile(tile: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, bias: usize): void {
+  let base0 = f32x4.splat(0), base1 = base0;
+  if (init == INIT_BIAS) {
+    base0 = v128.load(bias);
+    base1 = v128.load(bias, 16);
+  }
   for (let i = 0; i < mr; i++) {
     const row = c + <usize>i * ldc;
     const t = tile + <usize>(i * 32);
-    for (let j = 0; j < nr; j++) {
-      let base: f32 = 0;
-      if (init == INIT_LOAD) base = load<f32>(row + <usize>(j << 2));
-      else if (init == INIT_BIAS) base = load<f32>(bias + <usize>(j << 2));
-      store<f32>(row + <usize>(j << 2), base + load<f32>(t + <usize>(j << 2)));
+    if (init == INIT_LOAD) {
+      base0 = v128.load(row);
+      base1 = v128.load(row, 16);
     }
+    storeRow(row, f32x4.add(base0, v128.load(t)), f32x4.add(base1, v128.load(t, 16)), nr);
   }
 }

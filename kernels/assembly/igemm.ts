@@ -118,24 +118,32 @@ function buildIndirection(task: usize, ic: i32, mc: i32, ind: usize): void {
   const pT = load<i32>(g, L.C_PAD_T), pL = load<i32>(g, L.C_PAD_L);
   const base = x + <usize>load<i32>(g, L.C_CH_OFF) * 4;
   const rows = (mc + MR - 1) / MR * MR;
+  // (n, oy, ox) of the current row, advanced by one position per row (no divisions in the loop).
+  let ox = ic % outW, oy = (ic / outW) % outH, n = ic / (outW * outH);
+  const pixel = <usize>inC * 4;
   for (let i = 0; i < rows; i++) {
     const dst = ind + <usize>(((i / MR) * taps) * MR + i % MR) * 4;
-    const pos = ic + i;
     if (i >= mc) {
       for (let t = 0; t < taps; t++) store<u32>(dst + <usize>(t * MR) * 4, zero);
       continue;
     }
-    const ox = pos % outW, rest = pos / outW;
-    const oy = rest % outH, n = rest / outH;
     const iy0 = oy * sH - pT, ix0 = ox * sW - pL;
-    let t = 0;
+    let d = dst;
     for (let ky = 0; ky < kH; ky++) {
       const iy = iy0 + ky * dH;
       const rowOk = <u32>iy < <u32>inH;
-      for (let kx = 0; kx < kW; kx++, t++) {
+      const rowBase = base + <usize>((n * inH + iy) * inW) * pixel;
+      for (let kx = 0; kx < kW; kx++) {
         const ix = ix0 + kx * dW;
-        const ptr = rowOk && <u32>ix < <u32>inW ? <u32>(base + <usize>(((n * inH + iy) * inW + ix) * inC) * 4) : zero;
-        store<u32>(dst + <usize>(t * MR) * 4, ptr);
+        store<u32>(d, rowOk && <u32>ix < <u32>inW ? <u32>(rowBase + <usize>ix * pixel) : zero);
+        d += <usize>MR * 4;
+      }
+    }
+    if (++ox == outW) {
+      ox = 0;
+      if (++oy == outH) {
+        oy = 0;
+        n++;
       }
     }
   }

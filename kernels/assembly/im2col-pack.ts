@@ -119,6 +119,21 @@ export function padInput(g: usize, tid: i32, nthreads: i32): void {
 export function windowBases(task: usize, row0: i32, mc: i32, bases: usize): void {
   const g = <usize>load<i32>(task, L.G_CONV);
   const x = <usize>load<i32>(task, L.G_A);
+  const outW = load<i32>(g, L.C_OUT_W);
+  const step = <usize>(load<i32>(g, L.C_STRIDE_W) * load<i32>(g, L.C_IN_C)) * 4; // next output column
+  // Along an output row the corner moves by a fixed step; only a new row needs the divisions.
+  let ox = row0 % outW;
+  let base = windowBase(g, x, row0);
+  for (let i = 0; i < mc; i++) {
+    store<u32>(bases + <usize>i * 4, <u32>base);
+    if (++ox == outW) {
+      ox = 0;
+      base = windowBase(g, x, row0 + i + 1);
+    } else {
+      base += step;
+    }
+  }
+  const last = load<u32>(bases + <usize>(mc - 1) * 4);
   const rows = (mc + MR - 1) / MR * MR;
-  for (let i = 0; i < rows; i++) store<u32>(bases + <usize>i * 4, <u32>windowBase(g, x, row0 + min(i, mc - 1)));
+  for (let i = mc; i < rows; i++) store<u32>(bases + <usize>i * 4, last);
 }

@@ -4,6 +4,11 @@ const PAGE = 65536;
 const ALIGN = 64; // cache line: keeps packed panels and v128 loads aligned
 /** Offset 0 means "no pointer" in the task records, so the arena starts above it. */
 const BASE = 1024;
+/**
+ * Bytes kept addressable past the top: kernels may load a whole 8-float row where fewer are valid (the
+ * extra lanes are discarded), and such a load must not run off the end of memory.
+ */
+const SLACK = 64;
 
 /** A call needs more WebAssembly memory than the engine grants (the backend then uses the reference kernels). */
 export class WasmMemoryExhausted extends Error {}
@@ -38,9 +43,9 @@ export class MemoryArena {
     const ptr = this.top;
     this.top = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
     const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
+    if (this.top + SLACK > have) {
       try {
-        this.memory.grow(Math.ceil((this.top - have) / PAGE));
+        this.memory.grow(Math.ceil((this.top + SLACK - have) / PAGE));
       } catch {
         this.top = ptr;
         throw new WasmMemoryExhausted(`wasm backend: cannot grow memory to ${this.top + bytes} bytes`);
