@@ -43,7 +43,8 @@ const SIMD_PATHS = [
   'conv2d.igemm', 'conv2d.im2col', 'conv2d.pointwise', 'conv2d.depthwise',
   'conv2dBackwardInput.igemm', 'conv2dBackwardInput.im2col', 'conv2dBackwardInput.pointwise',
   'conv2dBackwardInput.col2im', 'conv2dBackwardInput.depthwise',
-  'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.pointwise', 'conv2dBackwardFilter.depthwise',
+  'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.direct', 'conv2dBackwardFilter.pointwise',
+  'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
 ];
 

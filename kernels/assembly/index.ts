@@ -6,3 +6,4 @@ export { col2im } from './col2im';
 export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './pool';
 export { igemm, packWeights } from './igemm';
 export { padInput } from './im2col-pack';
+export { filterGradDirect } from './filter-grad-direct';

@@ -161,6 +161,14 @@ function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wP
   }
 }
 
+/**
+ * One group, no dilation, window rows of at most 5 floats (kW * inC: grayscale first layers): dW straight
+ * from the padded input (filter-grad-direct.ts), where packing im2col(x)^T costs more than the products.
+ */
+function usesDirectFilterGrad(p: Conv2dParams): boolean {
+  return p.groups === 1 && p.dilationH === 1 && p.dilationW === 1 && p.kW * p.inC <= 5 && !isPointwise(p);
+}
+
 export function conv2dBackwardFilter(
   rt: WasmRuntime, p: Conv2dParams, x: Float32Array, dy: Float32Array, dw: Float32Array,
 ): string {
@@ -175,6 +183,12 @@ export function conv2dBackwardFilter(
     const threads = Math.min(threadsFor(rt, 2 * dy.length * p.kH * p.kW), Math.ceil(p.inC / 4));
     rt.run('depthwiseBackwardFilter', record, threads);
     path = 'conv2dBackwardFilter.depthwise';
+  } else if (usesDirectFilterGrad(p)) {
+    const padded = padInput(rt, p, xPtr);
+    const record = writeConvRecord(arena, padded.conv, { x: padded.ptr, w: dyPtr, y: dwPtr });
+    const tiles = p.kH * Math.ceil(p.outC / 8); // one 5-row block per window row
+    rt.run('filterGradDirect', record, Math.min(tiles, threadsFor(rt, 2 * dy.length * p.kH * p.kW * p.inC)));
+    path = 'conv2dBackwardFilter.direct';
   } else {
     const cinG = p.inC / p.groups;
     const coutG = p.outC / p.groups;

@@ -8,6 +8,7 @@ export const CONVKIT_KERNEL_NAMES = [
   'depthwiseBackwardInput',
   'depthwiseBackwardFilter',
   'col2im',
+  'filterGradDirect',
   'padInput',
   'maxPool2d',
   'maxPool2dBackward',
