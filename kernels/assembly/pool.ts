@@ -36,8 +36,12 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
         }
         continue;
       }
+      // All but a row's last pixel take whole vectors even past C: the extra lanes land on the next
+      // pixel's first channels, which that pixel then overwrites. The last pixel stops at C (scalar
+      // tail), so nothing spills into a row another thread owns.
+      const vectorEnd = ox + 1 < outW ? C : C & ~3;
       let c = 0;
-      for (; c + 4 <= C; c += 4) {
+      for (; c < vectorEnd; c += 4) {
         let best = f32x4.splat(0), bestIdx = i32x4.splat(0);
         let first = true;
         for (let iy = iyStart; iy < iyEnd; iy++) {
