@@ -135,8 +135,10 @@ export function avgPool2d(p: usize, tid: i32, nthreads: i32): void {
       const ixStart = max(x0, 0), ixEnd = min(x0 + kW, inW);
       const scale = windowScale(p, oy, ox);
       const out = y + <usize>(row * outW + ox) * pixelBytes;
+      // Whole vectors past C except on a row's last pixel, as in maxPool2d.
+      const vectorEnd = ox + 1 < outW ? C : C & ~3;
       let c = 0;
-      for (; c + 4 <= C; c += 4) {
+      for (; c < vectorEnd; c += 4) {
         const cb = <usize>(c << 2);
         let acc = f32x4.splat(0);
         for (let iy = iyStart; iy < iyEnd; iy++) {
