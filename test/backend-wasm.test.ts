@@ -257,6 +257,15 @@ describe('wasm backend', () => {
         checkPool(poolParams({ batch: 64, inH: 28, inW: 28, channels: 6, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
       });
 
+      it('pooling: vectors that run past the channels never reach the next row or past the output', () => {
+        // 16 outputs fill whole 64-byte arena blocks, so a lane written past the output would land on the
+        // buffer allocated after it (max pooling's argmax).
+        for (const channels of [1, 2, 3, 5, 6, 7]) {
+          checkPool(poolParams({ batch: 1, inH: 8, inW: 8, channels, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
+          checkPool(poolParams({ batch: 2, inH: 4, inW: 6, channels, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
+        }
+      });
+
       it('max pooling propagates NaN exactly like the reference', () => {
         const p = poolParams({ batch: 1, inH: 4, inW: 4, channels: 5, k: [3, 3], stride: [1, 1], pad: [1, 1] });
         const x = randomF32(4 * 4 * 5);

@@ -8,6 +8,17 @@ import { shareStart } from './work-split';
 }
 
 /**
+ * Output pixels at the end of each row that stop their vectors at C & ~3 (then a scalar tail). The others
+ * take whole vectors even past C: the extra lanes land on the following pixels' first channels, which those
+ * pixels overwrite later (same thread, left to right), and never reach another row, which another thread
+ * may own.
+ */
+@inline function exactPixels(C: i32): i32 {
+  const overrun = ((C + 3) & ~3) - C;
+  return overrun == 0 ? 0 : (overrun + C - 1) / C;
+}
+
+/**
  * Max pooling with the winner's flat index into x. Matches the reference exactly, NaN included: the first
  * valid cell starts the window, a larger value or a NaN replaces the winner, and after a NaN the rest of
  * that window row is skipped.
@@ -20,6 +31,7 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
   const rows = ld(p, L.P_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const lanes = i32x4(0, 1, 2, 3);
+  const vectorPixels = outW - exactPixels(C);
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
     const n = row / outH, oy = row % outH;
     const y0 = oy * sH - pT;
@@ -36,10 +48,7 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
         }
         continue;
       }
-      // All but a row's last pixel take whole vectors even past C: the extra lanes land on the next
-      // pixel's first channels, which that pixel then overwrites. The last pixel stops at C (scalar
-      // tail), so nothing spills into a row another thread owns.
-      const vectorEnd = ox + 1 < outW ? C : C & ~3;
+      const vectorEnd = ox < vectorPixels ? C : C & ~3;
       let c = 0;
       for (; c < vectorEnd; c += 4) {
         let best = f32x4.splat(0), bestIdx = i32x4.splat(0);
@@ -126,6 +135,7 @@ export function avgPool2d(p: usize, tid: i32, nthreads: i32): void {
   const rows = ld(p, L.P_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;
+  const vectorPixels = outW - exactPixels(C);
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
     const n = row / outH, oy = row % outH;
     const y0 = oy * sH - pT;
@@ -135,8 +145,7 @@ export function avgPool2d(p: usize, tid: i32, nthreads: i32): void {
       const ixStart = max(x0, 0), ixEnd = min(x0 + kW, inW);
       const scale = windowScale(p, oy, ox);
       const out = y + <usize>(row * outW + ox) * pixelBytes;
-      // Whole vectors past C except on a row's last pixel, as in maxPool2d.
-      const vectorEnd = ox + 1 < outW ? C : C & ~3;
+      const vectorEnd = ox < vectorPixels ? C : C & ~3;
       let c = 0;
       for (; c < vectorEnd; c += 4) {
         const cb = <usize>(c << 2);
