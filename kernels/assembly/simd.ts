@@ -17,9 +17,8 @@ function storeLanes(p: usize, v: v128, lanes: i32): void {
 }
 
 /**
- * Stores the first nr (1..8) floats of the row lo:hi at p. Narrow tiles (nr < 8) store straight into C
- * this way instead of going through a scratch tile; loads of such rows may read past them (the arena keeps
- * slack at its end), only stores must stay inside.
+ * Stores the first nr (1..8) floats of the row lo:hi at p: the valid part of a tile row narrower than 8.
+ * Loads of such rows may read past them (the arena keeps slack at its end); only stores must stay inside.
  */
 @inline
 export function storeRow(p: usize, lo: v128, hi: v128, nr: i32): void {
