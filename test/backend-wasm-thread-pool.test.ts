@@ -75,8 +75,9 @@ it('thousands of tiny 2-thread ops in a row neither hang nor change their result
   assert.equal(child.status, 0, child.stderr);
   const report = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { rounds: number; threadRuns: Record<string, number> };
   assert.ok(report.rounds > 100, `only ${report.rounds} rounds ran`);
-  // A round makes 12 kernel calls; all but the small reduction's go through the pool with the worker's help.
-  assert.ok(report.threadRuns['2'] >= 10 * report.rounds, `2-thread runs: ${JSON.stringify(report.threadRuns)}`);
+  // Every share is offered to the worker; the caller runs those it has not taken yet, so how many it took
+  // depends on timing, but a spinning worker takes some.
+  assert.ok((report.threadRuns['2'] ?? 0) > 0, `2-thread runs: ${JSON.stringify(report.threadRuns)}`);
 });
 
 describe('wasm thread pool: job hand-off protocol', () => {
@@ -98,26 +99,57 @@ describe('wasm thread pool: job hand-off protocol', () => {
 
   after(() => worker.terminate());
 
+  // A job whose kernel index names no kernel: a worker that ran it would throw and set the error slot.
+  const poisoned = CONVKIT_KERNEL_NAMES.length;
+  // gemmReduce over an all-zero record (M = N = 0) is a kernel call that touches nothing.
+  const harmless = CONVKIT_KERNEL_NAMES.indexOf('gemmReduce');
+
+  function offer(gen: number, kernel: number): void {
+    ctrl[Control.kernel] = kernel;
+    ctrl[Control.task] = 1024;
+    ctrl[Control.threads] = 2;
+    Atomics.store(ctrl, Control.tid, 1);
+    Atomics.store(ctrl, Control.slot, gen);
+  }
+
+  function publish(gen: number): void {
+    Atomics.store(ctrl, Control.gen, gen);
+    Atomics.notify(ctrl, Control.gen);
+  }
+
+  /** Notifies until two of them find the worker asleep: by then it has handled everything published. */
+  async function untilAsleep(): Promise<void> {
+    for (let woken = 0; woken < 2; ) {
+      if (Atomics.notify(ctrl, Control.gen) === 1) woken++;
+      else await sleep(1);
+    }
+  }
+
+  it('a share the caller withdrew before the worker woke is never run', async () => {
+    for (let job = 1; job <= 20; job += 2) {
+      await untilAsleep();
+      offer(job, poisoned);
+      assert.equal(Atomics.compareExchange(ctrl, Control.slot, job, 0), job, 'the caller withdraws the untaken share');
+      publish(job);
+      await untilAsleep();
+      assert.equal(Atomics.load(ctrl, Control.error), 0, `the worker ran withdrawn job ${job}`);
+      // The next job is taken and finished as usual.
+      offer(job + 1, harmless);
+      publish(job + 1);
+      await until(() => Atomics.load(ctrl, Control.slot) === 0, `the worker finished job ${job + 1}`);
+    }
+  });
+
   it('a wake-up for a job the worker already ran does not run it again', async () => {
-    // gemmReduce over an all-zero record (M = N = 0) is a kernel call that touches nothing.
-    const kernel = CONVKIT_KERNEL_NAMES.indexOf('gemmReduce');
-    for (let job = 1; job <= 20; job++) {
-      ctrl[Control.kernel] = kernel;
-      ctrl[Control.task] = 1024;
-      ctrl[Control.threads] = 2;
-      ctrl[Control.tid] = 1;
-      Atomics.store(ctrl, Control.pending, 1);
-      Atomics.store(ctrl, Control.assigned, job);
-      Atomics.store(ctrl, Control.gen, job);
-      Atomics.notify(ctrl, Control.gen);
-      await until(() => Atomics.load(ctrl, Control.pending) === 0, `the worker finished job ${job}`);
+    for (let job = 21; job <= 40; job++) {
+      offer(job, harmless);
+      publish(job);
+      await until(() => Atomics.load(ctrl, Control.slot) === 0, `the worker finished job ${job}`);
       // The caller's notify can land after the worker, spinning, spotted the new generation, ran the job and
-      // went to sleep: replay that with notifies that find it asleep (the second proves it handled the first).
-      for (let woken = 0; woken < 2; ) {
-        if (Atomics.notify(ctrl, Control.gen) === 1) woken++;
-        else await sleep(1);
-      }
-      assert.equal(Atomics.load(ctrl, Control.pending), 0, `job ${job} ran more than once (pending went negative)`);
+      // went to sleep: replay that with notifies that find it asleep, with the job slots now poisoned.
+      ctrl[Control.kernel] = poisoned;
+      await untilAsleep();
+      assert.equal(Atomics.load(ctrl, Control.error), 0, `job ${job} ran more than once`);
     }
   });
 });

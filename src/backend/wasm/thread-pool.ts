@@ -1,14 +1,18 @@
 // A pool of workers sharing the kernels' WebAssembly memory. Ops stay synchronous: the calling thread
-// publishes a job in the control block, runs thread 0's share itself, then waits for the workers.
+// publishes a job in the control block, runs thread 0's share itself, then runs every share no worker has
+// taken yet and waits only for the ones that were taken.
 // Workers start asynchronously; until one reports ready it simply gets no share, so the pool works from
 // the first call (single-threaded) and never blocks on start-up. Workers are unref'ed in Node.
 //
-// Protocol (control-block.ts): the caller writes the job, sets pending to the number of helpers and
-// assigned[w] = the new generation for each, then stores gen and notifies. A worker runs a job only for a
-// generation it has not seen before (never on a bare wake-up: the notify may land after the worker already
-// ran that job) and only if assigned to it, then decrements pending; the last one notifies the caller.
-// The caller touches the job slots again only once pending is 0, so every helper has read them by then.
-import { Control, CONTROL_SLOTS, MAX_WORKERS, SPIN_ITERATIONS } from './control-block.js';
+// Protocol (control-block.ts): the caller writes the job, offers share j to worker w by storing
+// slot[w] = gen (after tid[w] = j), then stores gen and notifies. A worker takes an offered share with
+// compareExchange(slot, gen, -gen), runs it, and stores 0 (then notifies). Once its own share is done, the
+// caller withdraws each untaken offer with compareExchange(slot, gen, 0) and runs that share itself, so a
+// worker that is asleep or descheduled (waking one takes tens of microseconds on a virtual machine) costs
+// the op nothing; a share is run exactly once whoever wins. Every share gives the same result whichever
+// thread runs it, so results do not depend on who took what. The caller touches the job slots again only
+// once no share is taken and running.
+import { Control, CONTROL_SLOTS, MAX_WORKERS, SPIN_ITERATIONS, nextGeneration } from './control-block.js';
 import { recordWorkerError } from './stats.js';
 import { BROWSER_WORKER_SOURCE, NODE_WORKER_SOURCE } from './worker-source.js';
 
@@ -78,7 +82,7 @@ export class ThreadPool {
     this.threads = Math.max(1, Math.min(MAX_WORKERS + 1, Math.floor(n)));
   }
 
-  /** Run `kernel` on `task` with up to `maxThreads` threads; returns how many took part. */
+  /** Run `kernel` on `task` with up to `maxThreads` shares; returns how many threads took part. */
   run(kernel: number, task: number, maxThreads: number): number {
     const wanted = Math.min(maxThreads, this.threads);
     if (wanted > 1) this.spawnWorkers(wanted - 1);
@@ -92,37 +96,44 @@ export class ThreadPool {
     }
     const ctrl = this.control;
     const threads = helpers.length + 1;
-    const gen = (Atomics.load(ctrl, Control.gen) + 1) | 0;
+    const gen = nextGeneration(Atomics.load(ctrl, Control.gen));
     ctrl[Control.kernel] = kernel;
     ctrl[Control.task] = task;
     ctrl[Control.threads] = threads;
-    Atomics.store(ctrl, Control.pending, helpers.length);
     helpers.forEach((worker, j) => {
       Atomics.store(ctrl, Control.tid + worker, j + 1);
-      Atomics.store(ctrl, Control.assigned + worker, gen);
+      Atomics.store(ctrl, Control.slot + worker, gen);
     });
     Atomics.store(ctrl, Control.gen, gen);
     Atomics.notify(ctrl, Control.gen);
     let failure: unknown = null;
-    try {
-      this.kernels[kernel](task, 0, threads);
-    } catch (err) {
-      failure = err; // still wait: workers are writing into the same memory
-    }
-    this.waitForWorkers();
+    const runShare = (tid: number): void => {
+      try {
+        this.kernels[kernel](task, tid, threads);
+      } catch (err) {
+        failure ??= err; // keep going: workers are writing into the same memory
+      }
+    };
+    runShare(0);
+    let taken = 0;
+    helpers.forEach((worker, j) => {
+      if (Atomics.compareExchange(ctrl, Control.slot + worker, gen, 0) === gen) runShare(j + 1);
+      else taken++;
+    });
+    for (const worker of helpers) this.waitForWorker(worker, gen);
     if (failure) throw failure;
     if (Atomics.exchange(ctrl, Control.error, 0) !== 0) {
       throw new Error(`wasm backend: kernel '${this.kernelNames[kernel]}' failed on a worker thread`);
     }
-    return threads;
+    return 1 + taken;
   }
 
-  private waitForWorkers(): void {
+  /** Returns once `worker` is not running its share of job `gen` (done, withdrawn, or never taken). */
+  private waitForWorker(worker: number, gen: number): void {
     const ctrl = this.control;
-    for (let spin = 0; ; spin++) {
-      const pending = Atomics.load(ctrl, Control.pending);
-      if (pending === 0) return;
-      if (this.blocking && spin >= SPIN_ITERATIONS) Atomics.wait(ctrl, Control.pending, pending);
+    const slot = Control.slot + worker;
+    for (let spin = 0; Atomics.load(ctrl, slot) === -gen; spin++) {
+      if (this.blocking && spin >= SPIN_ITERATIONS) Atomics.wait(ctrl, slot, -gen);
     }
   }
 

@@ -10,9 +10,8 @@ function runKernelWorker(data) {
   const instance = new WebAssembly.Instance(data.module, { env: { memory: data.memory } });
   const kernels = data.kernels.map((name) => instance.exports[name]);
   const me = data.index;
-  // The last job generation this worker has looked at. Only a generation it has not seen is a job: a
-  // wake-up alone is not, because the caller notifies after publishing, and a worker that spotted the new
-  // generation while spinning may have run the job and gone back to sleep before that notify lands.
+  // The last job generation this worker has looked at: it waits for a newer one, then takes its share
+  // only if the caller still offers it (the caller runs shares nobody has taken yet itself).
   let seen = Atomics.load(ctrl, C.gen);
   Atomics.store(ctrl, C.ready + me, 1);
   for (;;) {
@@ -25,14 +24,14 @@ function runKernelWorker(data) {
       gen = Atomics.load(ctrl, C.gen);
     }
     seen = gen;
-    // A job this worker sits out (the caller wrote assigned[me] before publishing gen).
-    if (Atomics.load(ctrl, C.assigned + me) !== gen) continue;
+    if (Atomics.compareExchange(ctrl, C.slot + me, gen, -gen) !== gen) continue;
     try {
       kernels[ctrl[C.kernel]](ctrl[C.task], ctrl[C.tid + me], ctrl[C.threads]);
     } catch (err) {
       Atomics.store(ctrl, C.error, 1);
     }
-    if (Atomics.sub(ctrl, C.pending, 1) === 1) Atomics.notify(ctrl, C.pending);
+    Atomics.store(ctrl, C.slot + me, 0);
+    Atomics.notify(ctrl, C.slot + me);
   }
 }
 `;
