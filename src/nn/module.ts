@@ -48,6 +48,20 @@ export abstract class Module {
     return () => this.forwardHooks.delete(hook);
   }
 
+  /** Whether forward hooks are registered (a fused forward would skip them). */
+  hasForwardHooks(): boolean {
+    return this.forwardHooks.size > 0;
+  }
+
+  /**
+   * A forward that also applies `next` (the module after this one in a Sequential) as one fused op, or
+   * null where this module cannot absorb it. It must give exactly next.forward(this.forward(x)); Sequential
+   * uses it only when neither module has forward hooks.
+   */
+  fuseWith(_next: Module): ((x: Tensor) => Tensor) | null {
+    return null;
+  }
+
   /** Direct children, named by property (arrays of modules are named prop.0, prop.1, ...). */
   namedChildren(): Array<[string, Module]> {
     const out: Array<[string, Module]> = [];

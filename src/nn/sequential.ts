@@ -33,8 +33,23 @@ export class Sequential extends Module {
     return m;
   }
 
+  /**
+   * Runs the children in order. A child that can absorb the next one (a Conv2d followed by a ReLU) runs
+   * both as one fused op, with identical results, unless either has forward hooks (which then see the
+   * unfused intermediate).
+   */
   forward(x: Tensor): Tensor {
-    for (const m of this.children()) x = m.forward(x);
+    const layers = this.children();
+    for (let i = 0; i < layers.length; i++) {
+      const next = layers[i + 1];
+      const fused = next && !layers[i].hasForwardHooks() && !next.hasForwardHooks() ? layers[i].fuseWith(next) : null;
+      if (fused) {
+        x = fused(x);
+        i++;
+      } else {
+        x = layers[i].forward(x);
+      }
+    }
     return x;
   }
 }

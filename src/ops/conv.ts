@@ -7,6 +7,7 @@ import { record } from '../autograd/node.js';
 import { getBackend } from '../backend/registry.js';
 import type { Conv2dParams, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
+import { reluKernel } from './activation-kernels.js';
 import { type Pair, type Padding, assertRank4, outputLength, pair, resolvePadding } from './geometry.js';
 
 export interface Conv2dOptions {
@@ -14,6 +15,11 @@ export interface Conv2dOptions {
   padding?: Padding;
   dilation?: Pair;
   groups?: number;
+  /**
+   * 'relu': return relu(conv(x)) from one op (Keras's `activation` argument): the ReLU runs in place on the
+   * convolution's output, which is never kept, and the backward pass masks dy with the output.
+   */
+  activation?: 'relu';
 }
 
 /** Check shapes and attributes and resolve the geometry, with errors that name both shapes. */
@@ -75,11 +81,18 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const dtype = promote(x.dtype, weight.dtype);
   const xd = x.to(dtype).data as FloatArray;
   const wd = weight.to(dtype).data as FloatArray;
+  const activation = options.activation;
+  if (activation !== undefined && activation !== 'relu') {
+    throw new Error(`conv2d: activation must be 'relu' or left out, got ${JSON.stringify(activation)}`);
+  }
   const y = allocate(dtype, p.batch * p.outH * p.outW * p.outC) as FloatArray;
   getBackend().conv2d(p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
+  if (activation) reluKernel.forward(y, y);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.outC]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(out, 'conv2d', inputs, (dy) => {
+  return record(out, activation ? 'conv2dRelu' : 'conv2d', inputs, (upstream) => {
+    // Through the ReLU first: y > 0 exactly where the pre-activation was.
+    const dy = activation ? reluBackward(y, upstream.to(dtype)) : upstream;
     const dyd = dy.to(dtype).data as FloatArray;
     return [
       () => {
@@ -95,4 +108,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       () => sum(dy, [0, 1, 2]),
     ];
   });
+}
+
+/** dy masked by where the ReLU output y is positive. */
+function reluBackward(y: FloatArray, dy: Tensor): Tensor {
+  const dz = allocate(dy.dtype, y.length) as FloatArray;
+  reluKernel.backward(y, y, dy.data, dz);
+  return new Tensor(dz, dy.shape);
 }
