@@ -150,6 +150,9 @@ function checkPool(p: Pool2dParams, x = randomF32(p.batch * p.inH * p.inW * p.ch
   jsBackend.maxPool2d(p, f64(x), yRef, argmaxRef);
   assert.deepEqual(argmax, argmaxRef, `maxPool2d argmax ${name}`);
   assert.deepEqual(Array.from(y), Array.from(yRef, (v) => Math.fround(v)), `maxPool2d ${name}`);
+  const yValuesOnly = new Float32Array(outSize).fill(NaN);
+  wasmBackend.maxPool2d(p, x, yValuesOnly, null); // inference: no winners recorded
+  assert.deepEqual(Array.from(yValuesOnly), Array.from(y), `maxPool2d without argmax ${name}`);
 
   const dy = randomF32(outSize);
   const dx = new Float32Array(x.length).fill(NaN);

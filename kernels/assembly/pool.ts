@@ -19,9 +19,9 @@ import { shareStart } from './work-split';
 }
 
 /**
- * Max pooling with the winner's flat index into x. Matches the reference exactly, NaN included: the first
- * valid cell starts the window, a larger value or a NaN replaces the winner, and after a NaN the rest of
- * that window row is skipped.
+ * Max pooling with the winner's flat index into x (argmax 0 in the record: values only, for inference).
+ * Matches the reference exactly, NaN included: the first valid cell starts the window, a larger value or a
+ * NaN replaces the winner, and after a NaN the rest of that window row is skipped.
  */
 export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
   const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_C);
@@ -32,6 +32,7 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
   const row1 = shareStart(rows, tid + 1, nthreads);
   const lanes = i32x4(0, 1, 2, 3);
   const vectorPixels = outW - exactPixels(C);
+  const withArgmax = argmax != 0;
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
     const n = row / outH, oy = row % outH;
     const y0 = oy * sH - pT;
@@ -44,7 +45,7 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
         // The window is all padding.
         for (let c = 0; c < C; c++) {
           store<f32>(y + o + <usize>(c << 2), 0);
-          store<i32>(argmax + o + <usize>(c << 2), -1);
+          if (withArgmax) store<i32>(argmax + o + <usize>(c << 2), -1);
         }
         continue;
       }
@@ -63,12 +64,14 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
             if (!first) take = v128.andnot(v128.or(f32x4.gt(v, best), isNaN), nanTaken);
             first = false;
             best = v128.bitselect(v, best, take);
-            bestIdx = v128.bitselect(i32x4.add(i32x4.splat(idx), lanes), bestIdx, take);
-            nanTaken = v128.or(nanTaken, v128.and(take, isNaN));
+            if (withArgmax) {
+              bestIdx = v128.bitselect(i32x4.add(i32x4.splat(idx), lanes), bestIdx, take);
+              nanTaken = v128.or(nanTaken, v128.and(take, isNaN));
+            }
           }
         }
         v128.store(y + o + <usize>(c << 2), best);
-        v128.store(argmax + o + <usize>(c << 2), bestIdx);
+        if (withArgmax) v128.store(argmax + o + <usize>(c << 2), bestIdx);
       }
       for (; c < C; c++) {
         let best: f32 = 0, bestIdx = 0;
@@ -86,7 +89,7 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
           }
         }
         store<f32>(y + o + <usize>(c << 2), best);
-        store<i32>(argmax + o + <usize>(c << 2), bestIdx);
+        if (withArgmax) store<i32>(argmax + o + <usize>(c << 2), bestIdx);
       }
     }
   }

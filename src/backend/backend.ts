@@ -70,8 +70,11 @@ export interface Backend {
   /** dw[kH,kW,inC/g,outC] = gradient of conv2d w.r.t. w (overwrites dw). */
   conv2dBackwardFilter(p: Conv2dParams, x: FloatArray, dy: FloatArray, dw: FloatArray): void;
 
-  /** y = max over each window; argmax[i] = flat index into x of the winner, -1 if the window is all padding. */
-  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array): void;
+  /**
+   * y = max over each window; argmax[i] = flat index into x of the winner, -1 if the window is all padding.
+   * argmax null: no gradient will be needed, so the winners are not recorded.
+   */
+  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array | null): void;
   /** dx (overwritten) scatters dy to the recorded winners. */
   maxPool2dBackward(p: Pool2dParams, dy: FloatArray, argmax: Int32Array, dx: FloatArray): void;
   /** y = mean or sum over each window. */

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import { getBackend } from '../backend/registry.js';
 import type { AvgPoolMode, FloatArray, Pool2dParams } from '../backend/backend.js';
 import { mean } from './reduce.js';
@@ -60,13 +61,14 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const p = pool2dParams(x.shape, kernelSize, options, 'maxPool2d');
   const n = p.batch * p.outH * p.outW * p.channels;
   const y = allocate(x.dtype, n) as FloatArray;
-  const argmax = new Int32Array(n);
+  // The winners are only needed for a gradient: inference skips recording them.
+  const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null;
   getBackend().maxPool2d(p, x.data as FloatArray, y, argmax);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.channels]);
   return record(out, 'maxPool2d', [x], (dy) => [
     () => {
       const dx = allocate(x.dtype, x.size) as FloatArray;
-      getBackend().maxPool2dBackward(p, dy.data as FloatArray, argmax, dx);
+      getBackend().maxPool2dBackward(p, dy.data as FloatArray, argmax!, dx);
       return new Tensor(dx, x.shape);
     },
   ]);

@@ -4,7 +4,7 @@ import type { AvgPoolMode, FloatArray, Pool2dParams } from '../backend.js';
 // Window (oy, ox) covers rows oy*sH - pT .. + kH - 1 and columns ox*sW - pL .. + kW - 1; cells outside the
 // input are padding: ignored by max, zero for sum/avg.
 
-export function maxPool2dRef(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array): void {
+export function maxPool2dRef(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array | null): void {
   const { batch, inH, inW, channels: C, outH, outW } = p;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < outH; oy++) {
@@ -29,7 +29,7 @@ export function maxPool2dRef(p: Pool2dParams, x: FloatArray, y: FloatArray, argm
           }
           const o = ((n * outH + oy) * outW + ox) * C + c;
           y[o] = bestIdx === -1 ? 0 : best;
-          argmax[o] = bestIdx;
+          if (argmax) argmax[o] = bestIdx;
         }
       }
     }

@@ -95,7 +95,7 @@ export const wasmBackend: Backend = {
     );
   },
 
-  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array): void {
+  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array | null): void {
     dispatch(
       'maxPool2d',
       [x, y],

@@ -43,15 +43,16 @@ function run(rt: WasmRuntime, kernel: KernelName, record: number, p: Pool2dParam
   rt.run(kernel, record, byImage ? Math.min(threads, p.batch) : threads);
 }
 
-export function maxPool2d(rt: WasmRuntime, p: Pool2dParams, x: Float32Array, y: Float32Array, argmax: Int32Array): void {
+/** argmax null: the kernel skips the winners (a record with argmax 0). */
+export function maxPool2d(rt: WasmRuntime, p: Pool2dParams, x: Float32Array, y: Float32Array, argmax: Int32Array | null): void {
   const arena = rt.arena;
   arena.reset();
   const xPtr = arena.copyIn(x);
   const yPtr = arena.alloc(y.byteLength);
-  const argmaxPtr = arena.alloc(argmax.byteLength);
+  const argmaxPtr = argmax ? arena.alloc(argmax.byteLength) : 0;
   run(rt, 'maxPool2d', writePoolRecord(rt, p, { x: xPtr, y: yPtr, argmax: argmaxPtr }), p, false);
   arena.copyOut(yPtr, y);
-  arena.copyOut(argmaxPtr, argmax);
+  if (argmax) arena.copyOut(argmaxPtr, argmax);
 }
 
 export function maxPool2dBackward(
