@@ -1,0 +1,52 @@
+// ConvKit alone in a process, through the public API, in a steady loop: what a user's training step or
+// matrix product costs with no other library loaded (the interleaved `npm run bench` shares its process
+// with every peer, which slows each of them; see bench/README.md).
+//   node --import tsx bench/api-loop.ts                    LeNet-5 training step, batch 64, 1 and 2 threads
+//   node --import tsx bench/api-loop.ts --matmul 512,1024  F.matmul of n x n matrices, 1 and 2 threads
+import { F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
+import { lenet5 } from '../src/models/lenet.js';
+
+const WARMUP_STEPS = 30;
+
+function medianMs(run: () => unknown, runs: number): { median: number; min: number } {
+  for (let i = 0; i < WARMUP_STEPS; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[times.length >> 1], min: times[0] };
+}
+
+function lenetStep(): () => Tensor {
+  const model = lenet5();
+  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
+  const images = randn([64, 28, 28, 1]);
+  const labels = fromTypedArray(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64]);
+  return () => {
+    optimizer.zeroGrad();
+    const loss = F.crossEntropy(model.forward(images), labels);
+    loss.backward();
+    optimizer.step();
+    return loss;
+  };
+}
+
+await ready();
+const matmulAt = process.argv.indexOf('--matmul');
+for (const threads of [1, 2]) {
+  setNumThreads(threads);
+  if (matmulAt < 0) {
+    const { median, min } = medianMs(lenetStep(), 100);
+    console.log(`LeNet-5 training step, batch 64, ${threads} thread(s): median ${median.toFixed(2)} ms (min ${min.toFixed(2)})`);
+    continue;
+  }
+  for (const n of (process.argv[matmulAt + 1] ?? '512').split(',').map(Number)) {
+    const a = randn([n, n]);
+    const b = randn([n, n]);
+    const { median } = medianMs(() => noGrad(() => F.matmul(a, b)), n >= 1024 ? 20 : 100);
+    console.log(`F.matmul ${n}, ${threads} thread(s): median ${median.toFixed(2)} ms, ${((2 * n ** 3) / median / 1e6).toFixed(1)} GFLOP/s`);
+  }
+}
