@@ -13,8 +13,9 @@ export interface ConvCase {
 
 export const CONV_CASES: readonly ConvCase[] = [
   { name: '3x3 stride 2 same', xShape: [2, 9, 9, 5], wShape: [3, 3, 5, 7], options: { stride: 2, padding: 'same' } },
-  // Large enough (about 9.4 MFLOP) for the wasm backend to share the GEMMs between two threads.
-  { name: '3x3 same 16->32 (threaded)', xShape: [4, 16, 16, 16], wShape: [3, 3, 16, 32], options: { padding: 'same' } },
+  // Large enough (about 85 MFLOP an op, a millisecond or more) that the worker takes its shares even when it
+  // has to be woken first: the caller runs the shares a worker has not taken yet itself.
+  { name: '3x3 same 32->32 (threaded)', xShape: [8, 24, 24, 32], wShape: [3, 3, 32, 32], options: { padding: 'same' } },
   { name: 'depthwise 3x3', xShape: [2, 8, 8, 6], wShape: [3, 3, 1, 6], options: { padding: 'same', groups: 6 } },
   { name: 'pointwise 1x1', xShape: [2, 7, 7, 12], wShape: [1, 1, 12, 10], options: {} },
 ];
