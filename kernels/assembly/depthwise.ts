@@ -137,37 +137,37 @@ export function depthwiseBackwardInput(g: usize, tid: i32, nthreads: i32): void 
 }
 
 /**
- * dw[ky,kx,c] = sum_{n,oy,ox} x[n,iy,ix,c] * dy[n,oy,ox,c]; threads share channel blocks of 4, so each
- * owns its slice of dw. x = x, w = dy, y = dw.
+ * Partial dW sums over slices of output rows (y = partials [slices][kH*kW][C], x = input, w = dy): threads
+ * share whole slices, so the memory each reads is its own (this kernel is bound by memory, and splitting
+ * channels instead made every thread stream all of x and dy: 2 threads ran 1.4-2x slower than one). The
+ * slices depend on the shape alone and gemmReduce adds them in order, so results do not depend on threads.
  */
 export function depthwiseBackwardFilter(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
   const outH = ld(g, L.C_OUT_H), outW = ld(g, L.C_OUT_W), kH = ld(g, L.C_K_H), kW = ld(g, L.C_K_W);
   const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DIL_H), dW = ld(g, L.C_DIL_W);
-  const pT = ld(g, L.C_PAD_T), pL = ld(g, L.C_PAD_L), batch = ld(g, L.C_BATCH);
-  const x = <usize>ld(g, L.C_X), dy = <usize>ld(g, L.C_W), dw = <usize>ld(g, L.C_Y);
-  const blocks = (C + 3) / 4;
-  const c0 = shareStart(blocks, tid, nthreads) * 4;
-  const c1 = min(C, shareStart(blocks, tid + 1, nthreads) * 4);
-  if (c0 >= c1) return;
+  const pT = ld(g, L.C_PAD_T), pL = ld(g, L.C_PAD_L), rows = ld(g, L.C_BATCH) * outH;
+  const x = <usize>ld(g, L.C_X), dy = <usize>ld(g, L.C_W), partials = <usize>ld(g, L.C_Y);
+  const slices = ld(g, L.C_SLICES);
   const pixelBytes = <usize>C * 4;
-  for (let t = 0; t < kH * kW; t++) {
-    const row = dw + <usize>t * pixelBytes;
-    for (let c = c0; c < c1; c++) store<f32>(row + <usize>(c << 2), 0);
-  }
-  for (let n = 0; n < batch; n++) {
-    for (let oy = 0; oy < outH; oy++) {
+  const sliceBytes = <usize>(kH * kW) * pixelBytes;
+  const s1 = shareStart(slices, tid + 1, nthreads);
+  for (let s = shareStart(slices, tid, nthreads); s < s1; s++) {
+    const dw = partials + <usize>s * sliceBytes;
+    memory.fill(dw, 0, sliceBytes);
+    const row1 = shareStart(rows, s + 1, slices);
+    for (let row = shareStart(rows, s, slices); row < row1; row++) {
+      const n = row / outH, oy = row % outH;
       for (let ox = 0; ox < outW; ox++) {
-        const d = dy + <usize>((n * outH + oy) * outW + ox) * pixelBytes;
+        const d = dy + <usize>(row * outW + ox) * pixelBytes;
         for (let ky = 0; ky < kH; ky++) {
           const iy = oy * sH - pT + ky * dH;
           if (<u32>iy >= <u32>inH) continue;
           for (let kx = 0; kx < kW; kx++) {
             const ix = ox * sW - pL + kx * dW;
             if (<u32>ix >= <u32>inW) continue;
-            const c0b = <usize>(c0 << 2);
-            const xp = x + <usize>((n * inH + iy) * inW + ix) * pixelBytes + c0b;
-            addProducts(dw + <usize>(ky * kW + kx) * pixelBytes + c0b, xp, d + c0b, c1 - c0);
+            const xp = x + <usize>((n * inH + iy) * inW + ix) * pixelBytes;
+            addProducts(dw + <usize>(ky * kW + kx) * pixelBytes, xp, d, C);
           }
         }
       }

@@ -68,6 +68,7 @@ export const C_BIAS: usize = 80; // depthwise: bias or 0
 export const C_LDCOL: usize = 84; // col2im: row stride of dCol, in floats
 export const C_IMAGE0: usize = 88; // col2im: first image of this chunk
 export const C_OFFSETS: usize = 92; // im2col packers: i32 byte offset of each column (ky, kx, ci) in a window
+export const C_SLICES: usize = 96; // depthwise filter gradient: slices of output rows, one partial dW each
 
 // Pooling.
 export const P_BATCH: usize = 0;

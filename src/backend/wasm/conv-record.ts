@@ -13,6 +13,7 @@ export interface ConvRecordExtras {
   ldCol?: number;
   image0?: number;
   offsets?: number;
+  slices?: number;
 }
 
 export function writeConvRecord(arena: MemoryArena, p: Conv2dParams, extras: ConvRecordExtras = {}): number {
@@ -42,6 +43,7 @@ export function writeConvRecord(arena: MemoryArena, p: Conv2dParams, extras: Con
     ldCol: extras.ldCol ?? 0,
     image0: extras.image0 ?? 0,
     offsets: extras.offsets ?? 0,
+    slices: extras.slices ?? 0,
   };
   for (const key of Object.keys(ConvField) as (keyof typeof ConvField)[]) arena.setI32(record, ConvField[key], values[key]);
   return record;

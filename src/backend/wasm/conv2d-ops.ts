@@ -7,7 +7,8 @@
 // Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
 import type { Conv2dParams } from '../backend.js';
 import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
-import { runGemm } from './gemm-runner.js';
+import { runGemm, writeGemmRecord } from './gemm-runner.js';
+import { GEMM_RECORD_BYTES, GemmField } from './layout.js';
 import { threadsFor } from './work-split.js';
 import { runConvIgemm } from './igemm-runner.js';
 import { im2colRecord, padInput, type PaddedInput } from './padded-input.js';
@@ -175,6 +176,29 @@ function usesDirectFilterGrad(p: Conv2dParams): boolean {
   return p.groups === 1 && p.dilationH === 1 && p.dilationW === 1 && p.kW * p.inC <= 5 && !isPointwise(p);
 }
 
+/** Slices of output rows the depthwise filter gradient sums separately (then adds in order): shape only. */
+const DEPTHWISE_SLICES = 8;
+
+/** Partial dW per slice of output rows, on as many threads as there are slices, then added up in order. */
+function depthwiseFilterGrad(rt: WasmRuntime, p: Conv2dParams, xPtr: number, dyPtr: number, dwPtr: number, dySize: number): void {
+  const arena = rt.arena;
+  const mark = arena.mark();
+  const slices = Math.min(DEPTHWISE_SLICES, p.batch * p.outH);
+  const taps = p.kH * p.kW;
+  const partials = slices === 1 ? dwPtr : arena.alloc(slices * taps * p.inC * 4);
+  const record = writeConvRecord(arena, p, { x: xPtr, w: dyPtr, y: partials, slices });
+  rt.run('depthwiseBackwardFilter', record, Math.min(slices, threadsFor(rt, 2 * dySize * taps)));
+  if (slices > 1) {
+    const task = arena.alloc(GEMM_RECORD_BYTES);
+    writeGemmRecord(rt, task, [
+      [GemmField.m, taps], [GemmField.n, p.inC], [GemmField.c, dwPtr], [GemmField.ldc, p.inC],
+      [GemmField.partial, partials], [GemmField.parts, slices], [GemmField.bias, 0],
+    ]);
+    rt.run('gemmReduce', task, 1);
+  }
+  arena.release(mark);
+}
+
 export function conv2dBackwardFilter(
   rt: WasmRuntime, p: Conv2dParams, x: Float32Array, dy: Float32Array, dw: Float32Array,
 ): string {
@@ -185,9 +209,7 @@ export function conv2dBackwardFilter(
   const dwPtr = arena.alloc(dw.byteLength);
   let path: string;
   if (isDepthwise(p)) {
-    const record = writeConvRecord(arena, p, { x: xPtr, w: dyPtr, y: dwPtr });
-    const threads = Math.min(threadsFor(rt, 2 * dy.length * p.kH * p.kW), Math.ceil(p.inC / 4));
-    rt.run('depthwiseBackwardFilter', record, threads);
+    depthwiseFilterGrad(rt, p, xPtr, dyPtr, dwPtr, dy.length);
     path = 'conv2dBackwardFilter.depthwise';
   } else if (usesDirectFilterGrad(p)) {
     const padded = padInput(rt, p, xPtr);

@@ -60,8 +60,9 @@ export const ConvField = {
   ldCol: 84,
   image0: 88,
   offsets: 92,
+  slices: 96,
 } as const;
-export const CONV_RECORD_BYTES = 96;
+export const CONV_RECORD_BYTES = 128;
 
 /** Pooling record. */
 export const PoolField = {
