@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { F, Generator, type Tensor, randn } from '../src/index.js';
 import { Conv2d, ReLU, Sequential, MaxPool2d } from '../src/nn/index.js';
 import { forEachBackend } from './helpers/backends.js';
+import { Conv2dWithActivation } from '../src/io/importers/keras-modules.js';
 
 const gradsOf = (...ts: Tensor[]) => ts.map((t) => t.grad!.toFlatArray());
 
@@ -58,5 +59,32 @@ forEachBackend(() => {
     watched.sum().backward();
     const params = (m: Sequential) => m.parameters().map((p) => p.grad!.toFlatArray());
     assert.deepEqual(params(fusedModel), params(watchedModel));
+  });
+});
+
+forEachBackend(() => {
+  it('a Conv2d subclass with its own forward is never fused with the ReLU after it', () => {
+    class ScaledConv extends Conv2d {
+      override forward(x: Tensor): Tensor {
+        return super.forward(x).mul(-1); // the ReLU after it then keeps what the plain conv made negative
+      }
+    }
+    const conv = new ScaledConv(2, 3, 3, { generator: new Generator(4) });
+    const x = randn([1, 6, 6, 2], { generator: new Generator(6) });
+    const y = new Sequential(conv, new ReLU()).forward(x);
+    assert.deepEqual(y.toFlatArray(), F.relu(conv.forward(x)).toFlatArray());
+    assert.ok(y.toFlatArray().some((v) => v > 0));
+  });
+
+  it('an imported Keras Conv2D with a ReLU activation runs fused, with the unfused results', () => {
+    const conv = new Conv2dWithActivation(3, 4, 3, { padding: 'same', generator: new Generator(7) }, new ReLU());
+    const x = randn([2, 5, 5, 3], { generator: new Generator(8) });
+    const fused = conv.forward(x);
+    assert.equal(fused.node?.op, 'conv2dRelu');
+    const plain = F.relu(F.conv2d(x, conv.weight, conv.bias, { padding: 'same' }));
+    assert.deepEqual(fused.toFlatArray(), plain.toFlatArray());
+    // Watched by a hook, the activation runs as its own module again.
+    conv.activation.registerForwardHook(() => {});
+    assert.equal(conv.forward(x).node?.op, 'relu');
   });
 });

@@ -64,16 +64,19 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, this.options);
   }
 
-  /** Conv2d then ReLU as one op (the ReLU in place on the conv output): saves a pass and a tensor. */
+  /**
+   * Conv2d then ReLU as one op (the ReLU in place on the conv output): saves a pass and a tensor. Only for
+   * Conv2d itself: a subclass may compute something else in forward.
+   */
   override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
-    if (!(next instanceof ReLU)) return null;
+    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !(next instanceof ReLU)) return null;
     return (x) => {
       this.checkInput(x);
       return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
     };
   }
 
-  private checkInput(x: Tensor): void {
+  protected checkInput(x: Tensor): void {
     if (x.ndim === 4 && x.shape[3] !== this.inChannels) {
       throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): input ${formatShape(x.shape)} has ${x.shape[3]} channels, expected ${this.inChannels} (NHWC)`);
     }

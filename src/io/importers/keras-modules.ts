@@ -3,7 +3,8 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { Module } from '../../nn/module.js';
-import { Conv2d, Linear, type Conv2dLayerOptions } from '../../nn/layers.js';
+import { Conv2d, Linear, ReLU, type Conv2dLayerOptions } from '../../nn/layers.js';
+import { conv2d } from '../../ops/conv.js';
 import { add, clamp } from '../../ops/arithmetic.js';
 import { concat, reshape } from '../../ops/movement.js';
 import { max } from '../../ops/reduce.js';
@@ -21,6 +22,11 @@ export class Conv2dWithActivation extends Conv2d {
     super(inChannels, outChannels, kernelSize, options);
   }
   override forward(x: Tensor): Tensor {
+    // A ReLU nobody watches runs fused into the convolution (same results, one pass and tensor fewer).
+    if (this.activation instanceof ReLU && !this.activation.hasForwardHooks()) {
+      this.checkInput(x);
+      return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
+    }
     return this.activation.forward(super.forward(x));
   }
 }
