@@ -76,6 +76,18 @@ forEachBackend(() => {
     assert.ok(y.toFlatArray().some((v) => v > 0));
   });
 
+  it('a ReLU subclass after a Conv2d is never fused either', () => {
+    class ShiftedReLU extends ReLU {
+      override forward(x: Tensor): Tensor {
+        return super.forward(x.add(1));
+      }
+    }
+    const conv = new Conv2d(2, 3, 3, { generator: new Generator(4) });
+    const x = randn([1, 6, 6, 2], { generator: new Generator(6) });
+    const act = new ShiftedReLU();
+    assert.deepEqual(new Sequential(conv, act).forward(x).toFlatArray(), act.forward(conv.forward(x)).toFlatArray());
+  });
+
   it('an imported Keras Conv2D with a ReLU activation runs fused, with the unfused results', () => {
     const conv = new Conv2dWithActivation(3, 4, 3, { padding: 'same', generator: new Generator(7) }, new ReLU());
     const x = randn([2, 5, 5, 3], { generator: new Generator(8) });

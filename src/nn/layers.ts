@@ -66,10 +66,10 @@ export class Conv2d extends Module {
 
   /**
    * Conv2d then ReLU as one op (the ReLU in place on the conv output): saves a pass and a tensor. Only for
-   * Conv2d itself: a subclass may compute something else in forward.
+   * Conv2d and ReLU themselves: a subclass may compute something else in forward.
    */
   override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
-    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !(next instanceof ReLU)) return null;
+    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !isPlainReLU(next)) return null;
     return (x) => {
       this.checkInput(x);
       return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
@@ -168,6 +168,11 @@ export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
+}
+
+/** A ReLU module itself (not a subclass, which may compute something else) that no forward hook watches. */
+function isPlainReLU(m: Module): boolean {
+  return Object.getPrototypeOf(m) === ReLU.prototype && !m.hasForwardHooks();
 }
 
 export class ReLU6 extends Module {

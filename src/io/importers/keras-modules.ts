@@ -23,7 +23,7 @@ export class Conv2dWithActivation extends Conv2d {
   }
   override forward(x: Tensor): Tensor {
     // A ReLU nobody watches runs fused into the convolution (same results, one pass and tensor fewer).
-    if (this.activation instanceof ReLU && !this.activation.hasForwardHooks()) {
+    if (Object.getPrototypeOf(this.activation) === ReLU.prototype && !this.activation.hasForwardHooks()) {
       this.checkInput(x);
       return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
     }
