@@ -11,11 +11,13 @@ function script(waitForWorkers: boolean): string {
     const { ready, setNumThreads, wasmBackend, getWasmStats } = await import(${JSON.stringify(backend)});
     setNumThreads(2);
     ${waitForWorkers ? 'await ready();' : ''}
-    const p = { batchA: 1, batchB: 1, m: 256, k: 256, n: 256, transA: false, transB: false };
-    const a = new Float32Array(256 * 256).fill(1);
-    const out = new Float32Array(256 * 256);
+    // Products of a few milliseconds each: long enough that a worker woken from sleep still takes its share
+    // (the caller runs the shares nobody has taken yet itself).
+    const p = { batchA: 1, batchB: 1, m: 512, k: 512, n: 512, transA: false, transB: false };
+    const a = new Float32Array(512 * 512).fill(1);
+    const out = new Float32Array(512 * 512);
     for (let i = 0; i < 5; i++) wasmBackend.matmul(p, a, a, out);
-    if (out[0] !== 256) throw new Error('wrong result ' + out[0]);
+    if (out[0] !== 512) throw new Error('wrong result ' + out[0]);
     console.log(JSON.stringify({ done: performance.timeOrigin + performance.now(), threadRuns: getWasmStats().threadRuns }));
   `;
 }
