@@ -70,13 +70,16 @@ export class Conv2d extends Module {
    */
   override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
     if (Object.getPrototypeOf(this) !== Conv2d.prototype || !isPlainReLU(next)) return null;
-    return (x) => {
-      this.checkInput(x);
-      return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
-    };
+    return (x) => this.forwardRelu(x);
   }
 
-  protected checkInput(x: Tensor): void {
+  /** relu(this.forward(x)) as one op, for fusing; exactly the unfused results. */
+  protected forwardRelu(x: Tensor): Tensor {
+    this.checkInput(x);
+    return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
+  }
+
+  private checkInput(x: Tensor): void {
     if (x.ndim === 4 && x.shape[3] !== this.inChannels) {
       throw new Error(`Conv2d(${this.inChannels}, ${this.outChannels}): input ${formatShape(x.shape)} has ${x.shape[3]} channels, expected ${this.inChannels} (NHWC)`);
     }

@@ -4,7 +4,6 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../../tensor/shape.js';
 import { Module } from '../../nn/module.js';
 import { Conv2d, Linear, ReLU, type Conv2dLayerOptions } from '../../nn/layers.js';
-import { conv2d } from '../../ops/conv.js';
 import { add, clamp } from '../../ops/arithmetic.js';
 import { concat, reshape } from '../../ops/movement.js';
 import { max } from '../../ops/reduce.js';
@@ -24,8 +23,7 @@ export class Conv2dWithActivation extends Conv2d {
   override forward(x: Tensor): Tensor {
     // A ReLU nobody watches runs fused into the convolution (same results, one pass and tensor fewer).
     if (Object.getPrototypeOf(this.activation) === ReLU.prototype && !this.activation.hasForwardHooks()) {
-      this.checkInput(x);
-      return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
+      return this.forwardRelu(x);
     }
     return this.activation.forward(super.forward(x));
   }
