@@ -66,6 +66,24 @@ function matmulCase(name: string, m: number, k: number, n: number, transA = fals
   };
 }
 
+/** Batch norm's kernels over [rows, C]: statistics (f64 slices added in order) and the affine map. */
+function channelCase(name: string, rows: number, channels: number): Case {
+  const a = randomF32(rows * channels);
+  const b = randomF32(rows * channels);
+  const center = Float64Array.from({ length: channels }, () => rng.uniform(-1, 1));
+  return {
+    name,
+    run: () => {
+      const sums = new Float64Array(channels);
+      const dots = new Float64Array(channels);
+      wasmBackend.channelSums({ channels, aCenter: center, b, bCenter: center }, a, sums, dots);
+      const y = new Float32Array(a.length);
+      wasmBackend.channelAffine({ channels, center, scale: sums, shift: dots, second: { x2: b, center2: center, scale2: dots }, relu: true }, a, y);
+      return [new Float32Array(sums.buffer), new Float32Array(dots.buffer), y];
+    },
+  };
+}
+
 const CASES: Case[] = [
   convCase('LeNet conv1, batch 64 (dW: split reduction)', conv(64, 32, 1, 6, 5)),
   convCase('LeNet conv2, batch 64 (dW: threads share rows)', conv(64, 14, 6, 16, 5)),
@@ -76,6 +94,8 @@ const CASES: Case[] = [
   matmulCase('matmul 7x3000x9, A transposed (split reduction, edge tiles)', 7, 3000, 9, true),
   matmulCase('matmul 6x200x1000 (threads share columns)', 6, 200, 1000),
   matmulCase('matmul 200x300x260 (threads share rows)', 200, 300, 260),
+  channelCase('channel sums and affine map, 12,544 x 64 (batch norm at 112x112)', 12544, 64),
+  channelCase('channel sums and affine map, 50,000 x 7 (odd channel count)', 50000, 7),
 ];
 
 /** Hex of the raw float bits, so a comparison is bit for bit (NaN and -0 included). */

@@ -46,6 +46,7 @@ const SIMD_PATHS = [
   'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.direct', 'conv2dBackwardFilter.pointwise',
   'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
+  'channelAffine', 'channelSums',
 ];
 
 // ---------------------------------------------------------------------------------------------- matmul
@@ -175,6 +176,53 @@ function checkPool(p: Pool2dParams, x = randomF32(p.batch * p.inH * p.inW * p.ch
   }
 }
 
+// ----------------------------------------------------------------------------------- per-channel kernels
+
+const randomF64 = (length: number, lo = -1, hi = 1) => Float64Array.from({ length }, () => rng.uniform(lo, hi));
+
+/** The affine map (with and without the second term and ReLU) and the sums, against float64 formulas. */
+function checkChannel(rows: number, channels: number, x = randomF32(rows * channels)): void {
+  const C = channels;
+  const x2 = randomF32(rows * C);
+  const center = randomF64(C), scale = randomF64(C, -2, 2), shift = randomF64(C), center2 = randomF64(C), scale2 = randomF64(C);
+  for (const relu of [false, true]) {
+    for (const second of [null, { x2, center2, scale2 }]) {
+      const y = new Float32Array(x.length).fill(NaN);
+      wasmBackend.channelAffine({ channels: C, center, scale, shift, second, relu }, x, y);
+      for (let i = 0; i < x.length; i++) {
+        const c = i % C;
+        const sum = (x[i] - center[c]) * scale[c] + shift[c] + (second ? (x2[i] - center2[c]) * scale2[c] : 0);
+        const expected = relu && !(sum > 0 || Number.isNaN(sum)) ? 0 : sum;
+        // float32 factors and intermediate results: a few roundings of each term's magnitude (the centre
+        // too: x2 - center2 is taken in float32)
+        const magnitude = (Math.abs(x[i]) + Math.abs(center[c])) * Math.abs(scale[c]) + Math.abs(shift[c]) + (second ? (Math.abs(x2[i]) + Math.abs(center2[c])) * Math.abs(scale2[c]) : 0);
+        const tol = 4e-7 * magnitude + 1e-30;
+        if (Number.isNaN(expected) ? !Number.isNaN(y[i]) : !(Math.abs(y[i] - expected) <= tol)) {
+          assert.fail(`channelAffine ${rows}x${C} relu=${relu} second=${!!second}: element ${i} is ${y[i]}, expected ${expected}`);
+        }
+      }
+    }
+  }
+  const aCenter = randomF64(C), bCenter = randomF64(C);
+  for (const [b, ac, bc] of [[null, null, null], [x2, null, bCenter], [x2, aCenter, bCenter]] as const) {
+    const sums = new Float64Array(C).fill(NaN);
+    const dots = new Float64Array(C).fill(NaN);
+    wasmBackend.channelSums({ channels: C, aCenter: ac, b, bCenter: bc }, x, sums, b ? dots : null);
+    for (let c = 0; c < C; c++) {
+      let s = 0, d = 0, scaleOfTerms = 0;
+      for (let r = 0; r < rows; r++) {
+        const a = x[r * C + c];
+        s += a;
+        scaleOfTerms += Math.abs(a);
+        if (b) d += (a - (ac ? ac[c] : 0)) * (b[r * C + c] - (bc ? bc[c] : 0));
+      }
+      // float64 accumulation in another order: agreement to ~1e-12 of the summed magnitudes
+      assert.ok(Math.abs(sums[c] - s) <= 1e-12 * (scaleOfTerms + 1), `channelSums ${rows}x${C}: sum of channel ${c} is ${sums[c]}, expected ${s}`);
+      if (b) assert.ok(Math.abs(dots[c] - d) <= 1e-12 * (4 * rows + 1), `channelSums ${rows}x${C}: dot of channel ${c} is ${dots[c]}, expected ${d}`);
+    }
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ suites
 
 describe('wasm backend', () => {
@@ -275,6 +323,24 @@ describe('wasm backend', () => {
         for (const i of [0, 7, 13, 22, 23, 41, 42, 60, 79]) x[i] = NaN;
         x[3] = -Infinity;
         checkPool(p, x);
+      });
+
+      it('per-channel affine map and sums: channel counts around 4, one row, many rows', () => {
+        for (const channels of [1, 2, 3, 4, 5, 7, 8, 9, 16, 67]) checkChannel(pick([1, 2, 5, 9, 33]), channels);
+        checkChannel(1, 6);
+        checkChannel(4096, 64); // 262,144 elements: enough for both threads
+        checkChannel(30000, 7);
+      });
+
+      it('per-channel affine map: NaN passes the ReLU, -0 and negatives become +0, infinities stay', () => {
+        const x = new Float32Array([NaN, -0, 0, -1e-30, 1e-30, Infinity, -Infinity, 3, -3, NaN, 1, -1]);
+        for (const channels of [1, 3, 4, 6, 12]) {
+          const y = new Float32Array(x.length);
+          const ones = new Float64Array(channels).fill(1);
+          wasmBackend.channelAffine({ channels, center: null, scale: ones, shift: new Float64Array(channels), second: null, relu: true }, x, y);
+          const expected = [NaN, 0, 0, 0, 1e-30, Infinity, 0, 3, 0, NaN, 1, 0];
+          expected.forEach((e, i) => assert.ok(Object.is(y[i], Math.fround(e)), `channels ${channels}, element ${i}: ${y[i]}, expected ${e}`));
+        }
       });
 
       it(`the cases above ran every SIMD path, on ${threads} thread(s), and none fell back`, () => {

@@ -7,3 +7,4 @@ export { maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward } from './po
 export { igemm, packWeights } from './igemm';
 export { padInput } from './im2col-pack';
 export { filterGradDirect } from './filter-grad-direct';
+export { channelAffine, channelSums } from './channel';

@@ -88,3 +88,26 @@ export const P_SUM: usize = 52; // 1 = sum pooling, 0 = average
 export const P_X: usize = 56;
 export const P_Y: usize = 60;
 export const P_ARGMAX: usize = 64;
+
+// Per-channel affine map over [rows, C] (channelAffine).
+export const A_ROWS: usize = 0;
+export const A_C: usize = 4;
+export const A_X: usize = 8;
+export const A_CENTER: usize = 12; // f32[C]
+export const A_SCALE: usize = 16; // f32[C]
+export const A_SHIFT: usize = 20; // f32[C]
+export const A_X2: usize = 24; // 0 = no second term
+export const A_CENTER2: usize = 28; // f32[C]
+export const A_SCALE2: usize = 32; // f32[C]
+export const A_Y: usize = 36;
+export const A_RELU: usize = 40;
+
+// Per-channel sums over [rows, C] (channelSums).
+export const S_ROWS: usize = 0;
+export const S_C: usize = 4;
+export const S_A: usize = 8;
+export const S_A_CENTER: usize = 12; // f64[C] or 0
+export const S_B: usize = 16; // 0 = sums of a only
+export const S_B_CENTER: usize = 20; // f64[C] or 0
+export const S_PARTIAL: usize = 24; // f64 [slices][sums C, dots C]
+export const S_SLICES: usize = 28;

@@ -57,6 +57,33 @@ export interface Pool2dParams {
 
 export type AvgPoolMode = 'avg' | 'sum';
 
+/**
+ * y[r, c] = (x[r, c] - center[c]) * scale[c] + shift[c] (+ (x2[r, c] - center2[c]) * scale2[c]) over an NHWC
+ * tensor viewed as [rows, C] (batch norm's forward map, and its gradients); relu: then max(0, y), NaN
+ * passing. Centering before scaling keeps float32 digits where the mean is large against the spread.
+ */
+export interface ChannelAffine {
+  channels: number;
+  /** null: no centering. */
+  center: Float64Array | null;
+  scale: Float64Array;
+  shift: Float64Array;
+  /** A second input x2, centered and scaled per channel, or null. */
+  second: { x2: FloatArray; center2: Float64Array; scale2: Float64Array } | null;
+  relu: boolean;
+}
+
+/**
+ * Per-channel sums over [rows, C], in float64: sums[c] = sum of a[r, c]; and when b is given,
+ * dots[c] = sum of (a[r, c] - aCenter[c]) * (b[r, c] - bCenter[c]) (a null center: none).
+ */
+export interface ChannelSums {
+  channels: number;
+  aCenter: Float64Array | null;
+  b: FloatArray | null;
+  bCenter: Float64Array | null;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -81,4 +108,9 @@ export interface Backend {
   avgPool2d(p: Pool2dParams, mode: AvgPoolMode, x: FloatArray, y: FloatArray): void;
   /** dx (overwritten) spreads dy over each window. */
   avgPool2dBackward(p: Pool2dParams, mode: AvgPoolMode, dy: FloatArray, dx: FloatArray): void;
+
+  /** y (overwritten, may be x itself) = the per-channel affine map of x. */
+  channelAffine(p: ChannelAffine, x: FloatArray, y: FloatArray): void;
+  /** sums (and dots, when p.b is given) overwritten with the per-channel sums of a. */
+  channelSums(p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null): void;
 }

@@ -40,7 +40,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const a1 = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
+    const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
     const z2 = this.bn2.forward(this.conv2.forward(a1));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
     return this.relu.forward(z2.add(shortcut));
@@ -72,8 +72,8 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const a1 = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    const a2 = this.relu.forward(this.bn2.forward(this.conv2.forward(a1)));
+    const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
+    const a2 = this.bn2.forwardThen(this.relu, this.conv2.forward(a1));
     const z3 = this.bn3.forward(this.conv3.forward(a2));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
     return this.relu.forward(z3.add(shortcut));
@@ -131,7 +131,7 @@ export class ResNet extends Module {
 
   forward(x: Tensor): Tensor {
     checkModelInput(this.modelName, x, this.inChannels);
-    x = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    x = this.maxpool.forward(this.bn1.forwardThen(this.relu, this.conv1.forward(x)));
     x = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(x))));
     return this.fc.forward(this.avgpool.forward(x));
   }

@@ -312,6 +312,16 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x);
+  }
+
+  /** BatchNorm2d then ReLU as one op (one pass, one tensor); exactly the unfused results. */
+  override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
+    if (Object.getPrototypeOf(this) !== BatchNorm2d.prototype || !isPlainReLU(next)) return null;
+    return (x) => this.normalize(x, 'relu');
+  }
+
+  private normalize(x: Tensor, activation?: 'relu'): Tensor {
     if (x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
     }
@@ -323,6 +333,7 @@ export class BatchNorm2d extends Module {
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
+      activation,
     });
   }
 

@@ -62,6 +62,15 @@ export abstract class Module {
     return null;
   }
 
+  /**
+   * next.forward(this.forward(x)), as one fused op where this module can absorb next and neither has forward
+   * hooks (which must see the intermediate). For models that chain layers by hand (a ResNet block).
+   */
+  forwardThen(next: Module, x: Tensor): Tensor {
+    const fused = fusedPair(this, next);
+    return fused ? fused(x) : next.forward(this.forward(x));
+  }
+
   /** Direct children, named by property (arrays of modules are named prop.0, prop.1, ...). */
   namedChildren(): Array<[string, Module]> {
     const out: Array<[string, Module]> = [];
@@ -205,4 +214,9 @@ function compilePattern(pattern: NamePattern): (name: string) => boolean {
   }
   // A plain name matches itself and everything under it ('features' matches 'features.0.weight').
   return (name) => name === pattern || name.startsWith(pattern + '.');
+}
+
+/** first.fuseWith(next) where neither module has forward hooks, else null. */
+export function fusedPair(first: Module, next: Module): ((x: Tensor) => Tensor) | null {
+  return first.hasForwardHooks() || next.hasForwardHooks() ? null : first.fuseWith(next);
 }

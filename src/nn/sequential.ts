@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import { Module } from './module.js';
+import { Module, fusedPair } from './module.js';
 
 /** Runs its children in order. Children are named '0', '1', ... or by the keys of an object. */
 export class Sequential extends Module {
@@ -42,7 +42,7 @@ export class Sequential extends Module {
     const layers = this.children();
     for (let i = 0; i < layers.length; i++) {
       const next = layers[i + 1];
-      const fused = next && !layers[i].hasForwardHooks() && !next.hasForwardHooks() ? layers[i].fuseWith(next) : null;
+      const fused = next ? fusedPair(layers[i], next) : null;
       if (fused) {
         x = fused(x);
         i++;

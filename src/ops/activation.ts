@@ -1,6 +1,6 @@
 // Activations: ReLU family, sigmoid, tanh, softmax and log-softmax (numerically stable), dropout.
 import { Tensor } from '../tensor/tensor.js';
-import { allocate, isFloat } from '../tensor/dtype.js';
+import { type TypedArray, allocate, isFloat } from '../tensor/dtype.js';
 import { normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { mul, sub, unaryConst } from './arithmetic.js';
@@ -23,6 +23,16 @@ function activation(name: string, x: Tensor, kernel: ActivationKernel): Tensor {
 }
 
 /** max(0, x). */
+/**
+ * The gradient through a ReLU fused into the op that produced y (its output): dy where y > 0, else 0
+ * (y > 0 exactly where the pre-activation was).
+ */
+export function reluBackwardFromOutput(y: TypedArray, dy: Tensor): Tensor {
+  const dz = allocate(dy.dtype, y.length);
+  reluKernel.backward(y, y, dy.data, dz);
+  return new Tensor(dz, dy.shape);
+}
+
 export function relu(x: Tensor): Tensor {
   return activation('relu', x, reluKernel);
 }

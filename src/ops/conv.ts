@@ -8,6 +8,7 @@ import { getBackend } from '../backend/registry.js';
 import type { Conv2dParams, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
 import { reluKernel } from './activation-kernels.js';
+import { reluBackwardFromOutput } from './activation.js';
 import { type Pair, type Padding, assertRank4, outputLength, pair, resolvePadding } from './geometry.js';
 
 export interface Conv2dOptions {
@@ -92,7 +93,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, activation ? 'conv2dRelu' : 'conv2d', inputs, (upstream) => {
     // Through the ReLU first: y > 0 exactly where the pre-activation was.
-    const dy = activation ? reluBackward(y, upstream.to(dtype)) : upstream;
+    const dy = activation ? reluBackwardFromOutput(y, upstream.to(dtype)) : upstream;
     const dyd = dy.to(dtype).data as FloatArray;
     return [
       () => {
@@ -108,11 +109,4 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
       () => sum(dy, [0, 1, 2]),
     ];
   });
-}
-
-/** dy masked by where the ReLU output y is positive. */
-function reluBackward(y: FloatArray, dy: Tensor): Tensor {
-  const dz = allocate(dy.dtype, y.length) as FloatArray;
-  reluKernel.backward(y, y, dy.data, dz);
-  return new Tensor(dz, dy.shape);
 }

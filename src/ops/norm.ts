@@ -1,33 +1,32 @@
 // Batch normalisation over NHWC (statistics per channel, over batch, height and width).
-// A primitive with fused per-channel loops: as four broadcast elementwise ops it cost as much as all the
-// convolutions of an eval-mode MobileNetV2 pass.
+// A primitive on the backend's per-channel kernels (sums, affine map): as four broadcast elementwise ops it
+// cost as much as all the convolutions of an eval-mode MobileNetV2 pass.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record, type GradFn } from '../autograd/node.js';
+import { getBackend } from '../backend/registry.js';
+import type { FloatArray } from '../backend/backend.js';
+import { reluBackwardFromOutput } from './activation.js';
 
 export interface BatchNormOptions {
   training: boolean;
   momentum?: number; // running = (1 - momentum) * running + momentum * batch, as in PyTorch
   eps?: number;
+  /** 'relu': relu(batchNorm(x)) as one op (Keras's activation argument). */
+  activation?: 'relu';
 }
 
-/** Per-channel mean and biased variance of x viewed as [rows, C]. */
-function channelStats(x: Tensor, channels: number): { mean: Float64Array; variance: Float64Array } {
-  const rows = x.size / channels;
-  const mean = new Float64Array(channels);
-  const variance = new Float64Array(channels);
-  const d = x.data;
-  for (let r = 0; r < rows; r++) for (let c = 0; c < channels; c++) mean[c] += d[r * channels + c];
-  for (let c = 0; c < channels; c++) mean[c] /= rows;
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < channels; c++) {
-      const t = d[r * channels + c] - mean[c];
-      variance[c] += t * t;
-    }
-  }
-  for (let c = 0; c < channels; c++) variance[c] /= rows;
-  return { mean, variance };
+/** Per-channel mean and biased variance of x viewed as [rows, C], in float64. */
+function channelStats(xd: FloatArray, channels: number): { mean: Float64Array; variance: Float64Array } {
+  const rows = xd.length / channels;
+  const sums = new Float64Array(channels);
+  const backend = getBackend();
+  backend.channelSums({ channels, aCenter: null, b: null, bCenter: null }, xd, sums, null);
+  const mean = sums.map((s) => s / rows);
+  const squares = new Float64Array(channels);
+  backend.channelSums({ channels, aCenter: mean, b: xd, bCenter: mean }, xd, sums, squares);
+  return { mean, variance: squares.map((s) => s / rows) };
 }
 
 /**
@@ -49,13 +48,18 @@ export function batchNorm(
       throw new Error(`batchNorm: ${name} must be [${channels}] for input ${formatShape(x.shape)}, got ${formatShape(t.shape)}`);
     }
   }
+  const relu = options.activation !== undefined;
+  if (relu && options.activation !== 'relu') {
+    throw new Error(`batchNorm: activation must be 'relu' or left out, got ${JSON.stringify(options.activation)}`);
+  }
   const eps = options.eps ?? 1e-5;
   const rows = x.size / channels;
-  let mean: ArrayLike<number>;
-  let variance: ArrayLike<number>;
+  const xd = x.data as FloatArray;
+  let mean: Float64Array;
+  let variance: Float64Array;
   if (options.training) {
     if (rows < 2) throw new Error(`batchNorm: training needs more than one value per channel, got input ${formatShape(x.shape)}`);
-    ({ mean, variance } = channelStats(x, channels));
+    ({ mean, variance } = channelStats(xd, channels));
     if (runningMean && runningVar) {
       const momentum = options.momentum ?? 0.1;
       const unbiased = rows / (rows - 1); // PyTorch keeps the unbiased variance in the running estimate
@@ -66,47 +70,40 @@ export function batchNorm(
     }
   } else {
     if (!runningMean || !runningVar) throw new Error('batchNorm: eval mode needs running statistics');
-    mean = runningMean.data;
-    variance = runningVar.data;
+    mean = Float64Array.from(runningMean.data as FloatArray);
+    variance = Float64Array.from(runningVar.data as FloatArray);
   }
-  const invStd = Float64Array.from({ length: channels }, (_, c) => 1 / Math.sqrt(variance[c] + eps));
-  // y = x * scale + shift per channel
-  const scale = Float64Array.from({ length: channels }, (_, c) => invStd[c] * (weight ? weight.data[c] : 1));
-  const shift = Float64Array.from({ length: channels }, (_, c) => (bias ? bias.data[c] : 0) - mean[c] * scale[c]);
-  const xd = x.data;
-  const y = allocate(x.dtype, x.size);
-  for (let r = 0; r < rows; r++) {
-    const o = r * channels;
-    for (let c = 0; c < channels; c++) y[o + c] = xd[o + c] * scale[c] + shift[c];
-  }
+  const invStd = variance.map((v) => 1 / Math.sqrt(v + eps));
+  // y = (x - mean) * scale + bias per channel
+  const scale = invStd.map((s, c) => s * (weight ? weight.data[c] : 1));
+  const shift = bias ? Float64Array.from(bias.data as FloatArray) : new Float64Array(channels);
+  const backend = getBackend();
+  const y = allocate(x.dtype, x.size) as FloatArray;
+  backend.channelAffine({ channels, center: mean, scale, shift, second: null, relu }, xd, y);
   const out = new Tensor(y, x.shape);
 
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record(out, 'batchNorm', inputs, (dy) => {
-    const g = dy.data;
-    // Per-channel sums of dy and of dy * xhat, shared by all three gradients.
+  return record(out, relu ? 'batchNormRelu' : 'batchNorm', inputs, (upstream) => {
+    const g = (relu ? reluBackwardFromOutput(y, upstream) : upstream).data as FloatArray;
+    // Per-channel sums of dy and of dy * (x - mean), shared by all three gradients.
     const sumDy = new Float64Array(channels);
-    const sumDyXhat = new Float64Array(channels);
-    for (let r = 0; r < rows; r++) {
-      const o = r * channels;
-      for (let c = 0; c < channels; c++) {
-        sumDy[c] += g[o + c];
-        sumDyXhat[c] += g[o + c] * (xd[o + c] - mean[c]) * invStd[c];
-      }
-    }
+    const sumDyXc = new Float64Array(channels);
+    backend.channelSums({ channels, aCenter: null, b: xd, bCenter: mean }, g, sumDy, sumDyXc);
+    const sumDyXhat = sumDyXc.map((v, c) => v * invStd[c]);
     const dx: GradFn = () => {
-      const d = allocate(x.dtype, x.size);
-      for (let r = 0; r < rows; r++) {
-        const o = r * channels;
-        for (let c = 0; c < channels; c++) {
-          if (!options.training) {
-            d[o + c] = g[o + c] * scale[c];
-          } else {
-            // Through the batch statistics: (scale / N) * (N*dy - sum(dy) - xhat * sum(dy*xhat))
-            const xhat = (xd[o + c] - mean[c]) * invStd[c];
-            d[o + c] = (scale[c] / rows) * (rows * g[o + c] - sumDy[c] - xhat * sumDyXhat[c]);
-          }
-        }
+      const d = allocate(x.dtype, x.size) as FloatArray;
+      if (!options.training) {
+        backend.channelAffine({ channels, center: null, scale, shift: new Float64Array(channels), second: null, relu: false }, g, d);
+      } else {
+        // Through the batch statistics: (scale / N) * (N*dy - sum(dy) - xhat * sum(dy*xhat))
+        backend.channelAffine({
+          channels,
+          center: null,
+          scale,
+          shift: scale.map((s, c) => (-s * sumDy[c]) / rows),
+          second: { x2: xd, center2: mean, scale2: scale.map((s, c) => (-s * invStd[c] * sumDyXhat[c]) / rows) },
+          relu: false,
+        }, g, d);
       }
       return new Tensor(d, x.shape);
     };

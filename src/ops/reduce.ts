@@ -3,6 +3,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { type TypedArray, allocate, isFloat } from '../tensor/dtype.js';
 import { type Shape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { getBackend } from '../backend/registry.js';
+import type { FloatArray } from '../backend/backend.js';
 import { permuteData } from './movement-kernels.js';
 import { broadcastTo, reshape } from './movement.js';
 import { div, mul } from './arithmetic.js';
@@ -53,12 +55,28 @@ function finalShape(L: Layout, axes: number[], keepDims: boolean): number[] {
   return keepDims ? L.keptShape : L.keptShape.filter((_, i) => !axes.includes(i));
 }
 
+/**
+ * Float sums over leading axes (bias gradients: [N, H, W, C] -> [C]) on the backend's per-channel kernel,
+ * which reads the data in order instead of striding over it once per channel; null for other reductions.
+ */
+function sumLeadingAxes(x: Tensor, axes: number[]): TypedArray | null {
+  const leading = axes.length > 0 && axes.length < x.ndim && axes.every((a, i) => a === i);
+  if (!leading || !isFloat(x.dtype) || x.size === 0) return null;
+  const channels = sizeOf(x.shape.slice(axes.length));
+  const sums = new Float64Array(channels);
+  getBackend().channelSums({ channels, aCenter: null, b: null, bCenter: null }, x.data as FloatArray, sums, null);
+  const out = allocate(x.dtype, channels);
+  out.set(sums);
+  return out;
+}
+
 /** Sum over axes (all when omitted). */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   const ax = normalizeAxes(axes, x.ndim, 'sum');
-  const [data, L] = reduceLoop(x, ax, 0, (a, v) => a + v);
-  const out = new Tensor(data, finalShape(L, ax, keepDims));
-  return record(out, 'sum', [x], (dy) => [() => broadcastTo(reshape(dy, L.keptShape), x.shape)]);
+  const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
+  const data = sumLeadingAxes(x, ax) ?? reduceLoop(x, ax, 0, (a, v) => a + v)[0];
+  const out = new Tensor(data, keepDims ? keptShape : keptShape.filter((_, i) => !ax.includes(i)));
+  return record(out, 'sum', [x], (dy) => [() => broadcastTo(reshape(dy, keptShape), x.shape)]);
 }
 
 /** Mean over axes (all when omitted). */

@@ -2,6 +2,7 @@
 import type { Backend } from '../backend.js';
 import { matmulRef } from './matmul.js';
 import { conv2dRef, conv2dBackwardInputRef, conv2dBackwardFilterRef } from './conv2d.js';
+import { channelAffineRef, channelSumsRef } from './channel.js';
 import { maxPool2dRef, maxPool2dBackwardRef, avgPool2dRef, avgPool2dBackwardRef } from './pool2d.js';
 
 export const jsBackend: Backend = {
@@ -14,4 +15,6 @@ export const jsBackend: Backend = {
   maxPool2dBackward: maxPool2dBackwardRef,
   avgPool2d: avgPool2dRef,
   avgPool2dBackward: avgPool2dBackwardRef,
+  channelAffine: channelAffineRef,
+  channelSums: channelSumsRef,
 };

@@ -1,9 +1,12 @@
 // The 'wasm' backend: WebAssembly SIMD kernels on a pool of worker threads. Registers itself as the
 // default where WebAssembly SIMD validates (unless CONVKIT_BACKEND=js). Every case it does not cover
 // (float64 data, empty shapes, kernels not loaded yet) goes to the reference kernels, and is counted.
-import type { AvgPoolMode, Backend, Conv2dParams, FloatArray, MatmulParams, Pool2dParams } from '../backend.js';
+import type {
+  AvgPoolMode, Backend, ChannelAffine, ChannelSums, Conv2dParams, FloatArray, MatmulParams, Pool2dParams,
+} from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
+import * as channel from './channel-ops.js';
 import * as conv from './conv2d-ops.js';
 import { WasmMemoryExhausted } from './memory-arena.js';
 import { matmul } from './matmul-op.js';
@@ -128,6 +131,24 @@ export const wasmBackend: Backend = {
       [dy, dx],
       (rt) => (pool.avgPool2dBackward(rt, p, mode, f32(dy), f32(dx)), 'avgPool2dBackward'),
       () => jsBackend.avgPool2dBackward(p, mode, dy, dx),
+    );
+  },
+
+  channelAffine(p: ChannelAffine, x: FloatArray, y: FloatArray): void {
+    dispatch(
+      'channelAffine',
+      [x, p.second && p.second.x2, y],
+      (rt) => (channel.channelAffine(rt, p, f32(x), p.second && f32(p.second.x2), f32(y)), 'channelAffine'),
+      () => jsBackend.channelAffine(p, x, y),
+    );
+  },
+
+  channelSums(p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null): void {
+    dispatch(
+      'channelSums',
+      [a, p.b],
+      (rt) => (channel.channelSums(rt, p, f32(a), p.b && f32(p.b), sums, dots), 'channelSums'),
+      () => jsBackend.channelSums(p, a, sums, dots),
     );
   },
 };

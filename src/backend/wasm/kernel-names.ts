@@ -14,4 +14,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'maxPool2dBackward',
   'avgPool2d',
   'avgPool2dBackward',
+  'channelAffine',
+  'channelSums',
 ] as const;

@@ -85,3 +85,32 @@ export const PoolField = {
   argmax: 64,
 } as const;
 export const POOL_RECORD_BYTES = 68;
+
+/** Per-channel affine record (channelAffine). */
+export const AffineField = {
+  rows: 0,
+  channels: 4,
+  x: 8,
+  center: 12,
+  scale: 16,
+  shift: 20,
+  x2: 24,
+  center2: 28,
+  scale2: 32,
+  y: 36,
+  relu: 40,
+} as const;
+export const AFFINE_RECORD_BYTES = 44;
+
+/** Per-channel sums record (channelSums). */
+export const SumsField = {
+  rows: 0,
+  channels: 4,
+  a: 8,
+  aCenter: 12,
+  b: 16,
+  bCenter: 20,
+  partial: 24,
+  slices: 28,
+} as const;
+export const SUMS_RECORD_BYTES = 32;

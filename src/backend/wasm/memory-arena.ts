@@ -19,6 +19,7 @@ export class MemoryArena {
   private viewBuffer: ArrayBufferLike | null = null;
   private f32View = new Float32Array(0);
   private i32View = new Int32Array(0);
+  private f64View = new Float64Array(0);
 
   constructor(memory: WebAssembly.Memory) {
     this.memory = memory;
@@ -55,16 +56,25 @@ export class MemoryArena {
   }
 
   /** Allocate room for `data` and copy it in. */
-  copyIn(data: Float32Array | Int32Array): number {
+  copyIn(data: Float32Array | Int32Array | Float64Array): number {
     const ptr = this.alloc(data.byteLength);
     if (data instanceof Float32Array) this.f32().set(data, ptr >> 2);
+    else if (data instanceof Float64Array) this.f64().set(data, ptr >> 3);
     else this.i32().set(data, ptr >> 2);
     return ptr;
   }
 
-  copyOut(ptr: number, out: Float32Array | Int32Array): void {
-    const view = out instanceof Float32Array ? this.f32() : this.i32();
-    out.set(view.subarray(ptr >> 2, (ptr >> 2) + out.length));
+  /** Allocate room for `values` as float32 and copy them in, rounded. */
+  copyInAsF32(values: Float64Array): number {
+    const ptr = this.alloc(values.length * 4);
+    this.f32().set(values, ptr >> 2);
+    return ptr;
+  }
+
+  copyOut(ptr: number, out: Float32Array | Int32Array | Float64Array): void {
+    if (out instanceof Float64Array) out.set(this.f64().subarray(ptr >> 3, (ptr >> 3) + out.length));
+    else if (out instanceof Float32Array) out.set(this.f32().subarray(ptr >> 2, (ptr >> 2) + out.length));
+    else out.set(this.i32().subarray(ptr >> 2, (ptr >> 2) + out.length));
   }
 
   /** Views over the whole memory, rebuilt after it grew (growing replaces memory.buffer). */
@@ -78,6 +88,11 @@ export class MemoryArena {
     return this.i32View;
   }
 
+  f64(): Float64Array {
+    this.refreshViews();
+    return this.f64View;
+  }
+
   /** Write an i32 record field: `record` and `offset` in bytes. */
   setI32(record: number, offset: number, value: number): void {
     this.i32()[(record + offset) >> 2] = value;
@@ -89,5 +104,6 @@ export class MemoryArena {
     this.viewBuffer = buffer;
     this.f32View = new Float32Array(buffer);
     this.i32View = new Int32Array(buffer);
+    this.f64View = new Float64Array(buffer);
   }
 }
