@@ -67,6 +67,33 @@ forEachBackend(() => {
     }
   });
 
+  it('F.batchNorm with a residual and ReLU equals relu(batchNorm(x) + residual) exactly, values and gradients', () => {
+    const g = new Generator(15);
+    for (const training of [true, false]) {
+      const make = () => [randn([2, 4, 5, 6], { generator: g }), randn([6], { generator: g }), randn([6], { generator: g }), randn([2, 4, 5, 6], { generator: g })];
+      const [x, w, b, r] = make().map((t) => t.requiresGrad_());
+      const [x2, w2, b2, r2] = [x, w, b, r].map((t) => t.detach().requiresGrad_());
+      const mean = randn([6], { generator: new Generator(3) });
+      const variance = randn([6], { generator: new Generator(4) }).abs();
+      const fused = F.batchNorm(x, mean.clone(), variance.clone(), w, b, { training, activation: 'relu', residual: r });
+      const separate = F.relu(F.batchNorm(x2, mean.clone(), variance.clone(), w2, b2, { training }).add(r2));
+      assert.equal(fused.node?.op, 'batchNormAddRelu');
+      assert.deepEqual(fused.toFlatArray(), separate.toFlatArray());
+      const upstream = randn(fused.shape, { generator: g });
+      fused.backward(upstream);
+      separate.backward(upstream);
+      assert.deepEqual(gradsOf(x, w, b, r), gradsOf(x2, w2, b2, r2));
+    }
+  });
+
+  it('F.batchNorm names the shapes when the residual does not match the input', () => {
+    const x = randn([2, 3, 3, 4]);
+    assert.throws(
+      () => F.batchNorm(x, null, null, null, null, { training: true, residual: randn([2, 3, 3, 5]) }),
+      /batchNorm: residual must be float32 \[2, 3, 3, 4\] like the input, got float32 \[2, 3, 3, 5\]/,
+    );
+  });
+
   it('F.batchNorm rejects an activation it does not fuse, naming the value', () => {
     const x = randn([2, 2, 2, 3]);
     assert.throws(
@@ -93,7 +120,7 @@ forEachBackend(() => {
     model.eval();
     const x = randn([1, 32, 32, 3], { generator: new Generator(14) });
     const fused = model.forward(x);
-    assert.ok(opsOf(fused).has('batchNormRelu'), 'fused pairs in the graph');
+    assert.ok(opsOf(fused).has('batchNormRelu') && opsOf(fused).has('batchNormAddRelu'), 'fused ops in the graph');
     // A hook on the shared ReLU modules forces every pair apart.
     for (const [, m] of model.namedModules()) if (m instanceof ReLU) m.registerForwardHook(() => {});
     const unfused = model.forward(x);

@@ -41,9 +41,8 @@ export class BasicBlock extends Module {
 
   forward(x: Tensor): Tensor {
     const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
-    const z2 = this.bn2.forward(this.conv2.forward(a1));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(z2.add(shortcut));
+    return this.bn2.forwardAddRelu(this.conv2.forward(a1), shortcut, this.relu);
   }
 }
 
@@ -74,9 +73,8 @@ export class Bottleneck extends Module {
   forward(x: Tensor): Tensor {
     const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
     const a2 = this.bn2.forwardThen(this.relu, this.conv2.forward(a1));
-    const z3 = this.bn3.forward(this.conv3.forward(a2));
     const shortcut = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(z3.add(shortcut));
+    return this.bn3.forwardAddRelu(this.conv3.forward(a2), shortcut, this.relu);
   }
 }
 

@@ -1,7 +1,7 @@
 // The standard layers. Each validates its arguments in the constructor and calls the functional op.
 import { Tensor } from '../tensor/tensor.js';
 import { zeros, ones } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { defaultLayerInit_ } from './init.js';
@@ -321,7 +321,17 @@ export class BatchNorm2d extends Module {
     return (x) => this.normalize(x, 'relu');
   }
 
-  private normalize(x: Tensor, activation?: 'relu'): Tensor {
+  /**
+   * relu.forward(this.forward(x).add(residual)): a residual block's sum as one op where this batch norm and
+   * the ReLU are the plain modules and neither has forward hooks (which must see the intermediates).
+   */
+  forwardAddRelu(x: Tensor, residual: Tensor, relu: Module): Tensor {
+    const fusable = Object.getPrototypeOf(this) === BatchNorm2d.prototype && isPlainReLU(relu) && !this.hasForwardHooks();
+    if (fusable && residual.dtype === x.dtype && shapesEqual(residual.shape, x.shape)) return this.normalize(x, 'relu', residual);
+    return relu.forward(this.forward(x).add(residual));
+  }
+
+  private normalize(x: Tensor, activation?: 'relu', residual?: Tensor): Tensor {
     if (x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
     }
@@ -334,6 +344,7 @@ export class BatchNorm2d extends Module {
       momentum: this.momentum,
       eps: this.eps,
       activation,
+      residual,
     });
   }
 

@@ -3,7 +3,7 @@
 // cost as much as all the convolutions of an eval-mode MobileNetV2 pass.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { record, type GradFn } from '../autograd/node.js';
 import { getBackend } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
@@ -15,6 +15,8 @@ export interface BatchNormOptions {
   eps?: number;
   /** 'relu': relu(batchNorm(x)) as one op (Keras's activation argument). */
   activation?: 'relu';
+  /** A tensor of x's shape added to the normalised values before the activation (a residual connection). */
+  residual?: Tensor;
 }
 
 /** Per-channel mean and biased variance of x viewed as [rows, C], in float64. */
@@ -52,6 +54,10 @@ export function batchNorm(
   if (relu && options.activation !== 'relu') {
     throw new Error(`batchNorm: activation must be 'relu' or left out, got ${JSON.stringify(options.activation)}`);
   }
+  const residual = options.residual;
+  if (residual && (residual.dtype !== x.dtype || !shapesEqual(residual.shape, x.shape))) {
+    throw new Error(`batchNorm: residual must be ${x.dtype} ${formatShape(x.shape)} like the input, got ${residual.dtype} ${formatShape(residual.shape)}`);
+  }
   const eps = options.eps ?? 1e-5;
   const rows = x.size / channels;
   const xd = x.data as FloatArray;
@@ -79,12 +85,17 @@ export function batchNorm(
   const shift = bias ? Float64Array.from(bias.data as FloatArray) : new Float64Array(channels);
   const backend = getBackend();
   const y = allocate(x.dtype, x.size) as FloatArray;
-  backend.channelAffine({ channels, center: mean, scale, shift, second: null, relu }, xd, y);
+  const second = residual
+    ? { x2: residual.data as FloatArray, center2: new Float64Array(channels), scale2: new Float64Array(channels).fill(1) }
+    : null;
+  backend.channelAffine({ channels, center: mean, scale, shift, second, relu }, xd, y);
   const out = new Tensor(y, x.shape);
 
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  return record(out, relu ? 'batchNormRelu' : 'batchNorm', inputs, (upstream) => {
-    const g = (relu ? reluBackwardFromOutput(y, upstream) : upstream).data as FloatArray;
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+  const op = `batchNorm${residual ? 'Add' : ''}${relu ? 'Relu' : ''}`;
+  return record(out, op, inputs, (upstream) => {
+    const gradOut = relu ? reluBackwardFromOutput(y, upstream) : upstream;
+    const g = gradOut.data as FloatArray;
     // Per-channel sums of dy and of dy * (x - mean), shared by all three gradients.
     const sumDy = new Float64Array(channels);
     const sumDyXc = new Float64Array(channels);
@@ -112,6 +123,11 @@ export function batchNorm(
       d.set(values);
       return new Tensor(d, [channels]);
     };
-    return [dx, ...(weight ? [() => perChannel(sumDyXhat, weight)] : []), ...(bias ? [() => perChannel(sumDy, bias)] : [])];
+    return [
+      dx,
+      ...(weight ? [() => perChannel(sumDyXhat, weight)] : []),
+      ...(bias ? [() => perChannel(sumDy, bias)] : []),
+      ...(residual ? [() => gradOut] : []),
+    ];
   });
 }

@@ -7,7 +7,12 @@ export function channelAffineRef(p: ChannelAffine, x: FloatArray, y: FloatArray)
   for (let o = 0; o < x.length; o += C) {
     for (let c = 0; c < C; c++) {
       let v = (x[o + c] - (center ? center[c] : 0)) * scale[c] + shift[c];
-      if (second) v += (second.x2[o + c] - second.center2[c]) * second.scale2[c];
+      if (second) {
+        // Rounded to y's type before the second term is added, as the float32 kernels do: batch norm + a
+        // residual gives exactly batchNorm(x).add(residual).
+        y[o + c] = v;
+        v = y[o + c] + (second.x2[o + c] - second.center2[c]) * second.scale2[c];
+      }
       y[o + c] = relu && !(v > 0 || v !== v) ? 0 : v;
     }
   }
