@@ -87,7 +87,8 @@ function channelCase(name: string, rows: number, channels: number): Case {
 const CASES: Case[] = [
   convCase('LeNet conv1, batch 64 (dW: split reduction)', conv(64, 32, 1, 6, 5)),
   convCase('LeNet conv2, batch 64 (dW: threads share rows)', conv(64, 14, 6, 16, 5)),
-  convCase('3x3 same conv over 32 channels (indirect GEMM)', conv(4, 12, 32, 32, 3, { pad: 1 })),
+  convCase('3x3 same conv over 32 channels (Winograd: threads claim blocks of tiles)', conv(4, 12, 32, 32, 3, { pad: 1 })),
+  convCase('5x5 same conv over 32 channels (indirect GEMM)', conv(4, 12, 32, 32, 5, { pad: 2 })),
   convCase('strided 3x3 conv (col2im), small output channels', conv(8, 15, 5, 7, 3, { stride: 2, pad: 1 })),
   convCase('depthwise 3x3 over 19 channels', conv(4, 16, 19, 19, 3, { pad: 1, groups: 19 })),
   matmulCase('matmul 20x4000x24 (split reduction)', 20, 4000, 24),

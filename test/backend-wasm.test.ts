@@ -9,6 +9,7 @@ import { getBackend } from '../src/backend/registry.js';
 import {
   getNumThreads, getWasmStats, ready, resetWasmStats, setNumThreads, usingRelaxedSimd, wasmBackend,
 } from '../src/backend/wasm/index.js';
+import { setWinogradMode } from '../src/backend/wasm/winograd-runner.js';
 import { Generator } from '../src/util/random.js';
 
 const rng = new Generator(1234);
@@ -40,8 +41,9 @@ const pick = <T>(values: readonly T[]): T => values[rng.randint(values.length)];
 /** Every kernel path the backend reports in getWasmStats().kernels. */
 const SIMD_PATHS = [
   'matmul',
-  'conv2d.igemm', 'conv2d.im2col', 'conv2d.pointwise', 'conv2d.depthwise',
+  'conv2d.igemm', 'conv2d.im2col', 'conv2d.pointwise', 'conv2d.depthwise', 'conv2d.winograd',
   'conv2dBackwardInput.igemm', 'conv2dBackwardInput.im2col', 'conv2dBackwardInput.pointwise',
+  'conv2dBackwardInput.winograd',
   'conv2dBackwardInput.col2im', 'conv2dBackwardInput.depthwise',
   'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.direct', 'conv2dBackwardFilter.pointwise',
   'conv2dBackwardFilter.depthwise',
@@ -290,13 +292,34 @@ describe('wasm backend', () => {
       });
 
       it('conv2d: more channels than one depth block, and few output positions (threads split columns)', () => {
-        checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+        checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 5, kW: 3, pad: [2, 2, 1, 1] });
       });
 
-      it('conv2d: LeNet shapes at batch 64, and a 3x3 same conv over 32 channels', () => {
+      it('conv2d: LeNet shapes at batch 64, and the indirect GEMM (3x3 below Winograd\'s channel count, 5x5, strided)', () => {
         checkConv({ batch: 64, inH: 32, inW: 32, inC: 1, outC: 6, kH: 5, kW: 5 });
         checkConv({ batch: 64, inH: 14, inW: 14, inC: 6, outC: 16, kH: 5, kW: 5 });
-        checkConv({ batch: 2, inH: 12, inW: 12, inC: 32, outC: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+        checkConv({ batch: 2, inH: 12, inW: 12, inC: 12, outC: 32, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+        checkConv({ batch: 2, inH: 9, inW: 10, inC: 24, outC: 20, kH: 5, kW: 5, pad: [2, 2, 2, 2] });
+        checkConv({ batch: 2, inH: 11, inW: 11, inC: 32, outC: 32, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
+      });
+
+      it('conv2d: 3x3 stride-1 convs through Winograd F(2x2, 3x3): channel tails, odd sizes, every padding', (t) => {
+        // Tiles are 2x2 outputs from 4x4 patches: odd output sizes leave half tiles; channel counts around
+        // multiples of 4 and 8 exercise the transforms' and the GEMMs' tails; padding 0-2 on each side
+        // keeps the input gradient (padding 2 - p) on Winograd too. Images this small save too little for
+        // the backend to pick Winograd by itself, so the test forces it.
+        setWinogradMode('always');
+        t.after(() => setWinogradMode('auto'));
+        for (const [inC, outC] of [[16, 16], [17, 19], [20, 23], [24, 33], [31, 16], [16, 40]]) {
+          const pad: [number, number, number, number] = [rng.randint(3), rng.randint(3), rng.randint(3), rng.randint(3)];
+          checkConv({ batch: pick([1, 2, 3]), inH: 3 + rng.randint(8), inW: 3 + rng.randint(8), inC, outC, kH: 3, kW: 3, pad }, rng.random() < 0.7);
+        }
+        checkConv({ batch: 1, inH: 1, inW: 1, inC: 16, outC: 16, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // one pixel
+        checkConv({ batch: 8, inH: 6, inW: 5, inC: 16, outC: 18, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // tiles across images
+        checkConv({ batch: 1, inH: 30, inW: 30, inC: 64, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // many blocks
+        checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // deep, few tiles
+        // Padding 3 makes the input gradient's padding negative: that stays on col2im.
+        checkConv({ batch: 1, inH: 6, inW: 6, inC: 16, outC: 16, kH: 3, kW: 3, pad: [3, 0, 0, 3] });
       });
 
       it('pooling: max (with argmax), avg and sum, forward and backward', () => {

@@ -8,3 +8,4 @@ export { igemm, packWeights } from './igemm';
 export { padInput } from './im2col-pack';
 export { filterGradDirect } from './filter-grad-direct';
 export { channelAffine, channelSums } from './channel';
+export { winogradFilter, winogradConv } from './winograd';

@@ -7,7 +7,7 @@ export function madd(a: v128, b: v128, acc: v128): v128 {
 
 /** Stores the first `lanes` (1..4) floats of v at p. */
 @inline
-function storeLanes(p: usize, v: v128, lanes: i32): void {
+export function storeLanes(p: usize, v: v128, lanes: i32): void {
   if (lanes == 4) v128.store(p, v);
   else if (lanes == 1) v128.store32_lane(p, v, 0);
   else {

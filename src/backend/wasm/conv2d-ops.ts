@@ -1,6 +1,7 @@
 // conv2d forward and both backward passes on the SIMD kernels. Each copies its inputs into the arena,
 // runs, copies the result out, and returns the path it took (for the stats).
-//   forward:         y  = im2col(x) · W            (indirect GEMM; 1x1: x · W; depthwise: own kernel)
+//   forward:         y  = im2col(x) · W            (indirect GEMM; 1x1: x · W; depthwise: own kernel;
+//                                                   3x3 stride 1: Winograd F(2x2, 3x3), 16 GEMMs)
 //   input gradient:  stride 1: the forward conv of dy with W rotated 180 degrees (1x1: dy · W^T);
 //                    strided: dx = col2im(dy · W^T)
 //   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy)
@@ -11,6 +12,7 @@ import { runGemm, writeGemmRecord } from './gemm-runner.js';
 import { GEMM_RECORD_BYTES, GemmField } from './layout.js';
 import { threadsFor } from './work-split.js';
 import { runConvIgemm } from './igemm-runner.js';
+import { runConvWinograd, usesWinograd } from './winograd-runner.js';
 import { im2colRecord, padInput, type PaddedInput } from './padded-input.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -60,10 +62,15 @@ interface ConvWeights {
 }
 
 /**
- * y = conv(x, W) + bias through GEMMs, one per group: a plain product for 1x1 convs, an indirect GEMM when
- * a tap has enough channels, else GEMM on im2col panels packed from a padded copy of x.
+ * y = conv(x, W) + bias through GEMMs: Winograd's 16 for 3x3 stride-1 convs with enough channels; else one
+ * per group: a plain product for 1x1 convs, an indirect GEMM when a tap has enough channels, else GEMM on
+ * im2col panels packed from a padded copy of x.
  */
 function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeights, yPtr: number, biasPtr: number): string {
+  if (usesWinograd(p)) {
+    runConvWinograd(rt, { p, x: xPtr, w: w.ptr, flipped: w.flipped, y: yPtr, bias: biasPtr });
+    return 'winograd';
+  }
   const cinG = p.inC / p.groups;
   const coutG = p.outC / p.groups;
   const pointwise = isPointwise(p);

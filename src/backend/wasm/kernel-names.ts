@@ -16,4 +16,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'avgPool2dBackward',
   'channelAffine',
   'channelSums',
+  'winogradFilter',
+  'winogradConv',
 ] as const;

@@ -114,3 +114,21 @@ export const SumsField = {
   slices: 28,
 } as const;
 export const SUMS_RECORD_BYTES = 32;
+
+/** Winograd F(2x2, 3x3) record (winogradFilter, winogradConv). */
+export const WinogradField = {
+  conv: 0,
+  x: 4,
+  w: 8,
+  flipped: 12,
+  u: 16,
+  y: 20,
+  bias: 24,
+  offsets: 28,
+  zero: 32,
+  scratch: 36,
+  scratchStride: 40,
+  block: 44,
+  next: 48,
+} as const;
+export const WINOGRAD_RECORD_BYTES = 52;
