@@ -109,10 +109,12 @@ describe('crash safety', () => {
     const path = join(dir, 'crash.safetensors');
     const g = new Generator(2024);
     let killsMidWrite = 0;
-    // Three rounds, more (up to six) until a kill has landed inside a write.
-    for (let round = 0; round < 3 || (killsMidWrite === 0 && round < 6); round++) {
+    // Three rounds, more (up to twelve) until a kill has landed inside a write. Writing, flushing and
+    // renaming 12 MB takes about 20 ms, so most kills after a random pause land inside; on a loaded machine
+    // this process may hear of the write late, so the extra rounds kill the moment they hear of it.
+    for (let round = 0; round < 3 || (killsMidWrite === 0 && round < 12); round++) {
       const { child, lastSaved } = await startWriter(path, round * 1000, 1 + g.randint(2));
-      await sleep(g.randint(20)); // writing, flushing and renaming 12 MB takes about 20 ms: most kills land inside
+      await sleep(round < 3 ? g.randint(20) : 0);
       child.kill('SIGKILL');
       await once(child, 'exit');
       const last = lastSaved();
