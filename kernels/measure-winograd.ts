@@ -1,17 +1,20 @@
-// Winograd F(2x2, 3x3) against the indirect GEMM on 3x3 same convs of ResNet and VGG layers and the
-// benchmark's (b)/(c): forward ms of each, the speed-up, and which one the backend picks (usesWinograd).
+// Winograd F(2x2, 3x3) against the indirect GEMM on 'same' convs of ResNet, VGG, AlexNet and GoogLeNet
+// layers and the benchmark's (b)-(e): forward ms of each, the speed-up, and which one the backend picks
+// (usesWinograd).
 //   node --import tsx kernels/measure-winograd.ts [--threads 1,2]
 import type { Conv2dParams } from '../src/backend/backend.js';
 import { ready, setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
 import { setWinogradMode, usesWinograd } from '../src/backend/wasm/winograd-runner.js';
 
-// [batch, side, inC, outC]
-const shapes: [number, number, number, number][] = [
+// [batch, side, inC, outC, kernel (3 when left out)]
+const shapes: [number, number, number, number, number?][] = [
   [1, 56, 64, 64], [1, 28, 128, 128], [1, 14, 256, 256], [1, 7, 512, 512], // ResNet-18/34 at 224, batch 1
   [8, 56, 64, 64], [8, 14, 256, 256], [8, 7, 512, 512], // the same at batch 8
   [1, 224, 64, 64], [1, 112, 128, 128], [1, 28, 512, 512], [1, 14, 512, 512], // VGG-16 at 224
   [16, 32, 16, 16], [16, 16, 32, 32], [16, 8, 64, 64], // ResNet-20 on 32x32, batch 16
   [1, 14, 64, 64], [1, 14, 128, 128], [1, 7, 64, 64], [1, 7, 128, 128], [2, 7, 256, 256],
+  [1, 28, 192, 32, 5], [1, 28, 16, 32, 5], [1, 27, 64, 192, 5], // (d), (e)'s 5x5, AlexNet conv2
+  [1, 14, 16, 48, 5], [1, 7, 48, 128, 5], [8, 28, 16, 32, 5], [8, 14, 24, 64, 5], // GoogLeNet 5x5 branches
 ];
 
 const threadArg = process.argv.indexOf('--threads');
@@ -35,13 +38,13 @@ for (const threads of threadCounts) {
   setNumThreads(threads);
   await ready();
   console.log(`${threads} thread(s): forward ms, Winograd | indirect GEMM | speed-up | picked`);
-  for (const [batch, side, inC, outC] of shapes) {
+  for (const [batch, side, inC, outC, k = 3] of shapes) {
     const p: Conv2dParams = {
-      batch, inH: side, inW: side, inC, outH: side, outW: side, outC, kH: 3, kW: 3,
-      strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 1, padLeft: 1, groups: 1,
+      batch, inH: side, inW: side, inC, outH: side, outW: side, outC, kH: k, kW: k,
+      strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: (k - 1) / 2, padLeft: (k - 1) / 2, groups: 1,
     };
     const x = rand(batch * side * side * inC);
-    const w = rand(9 * inC * outC);
+    const w = rand(k * k * inC * outC);
     const y = new Float32Array(batch * side * side * outC);
     const picked = usesWinograd(p) ? 'winograd' : 'igemm';
     setWinogradMode('always');
@@ -49,7 +52,7 @@ for (const threads of threadCounts) {
     setWinogradMode('never');
     const igemm = medianMs(() => wasmBackend.conv2d(p, x, w, null, y));
     setWinogradMode('auto');
-    const name = `${batch}x${side}x${side} ${inC}->${outC}`;
-    console.log(`  ${name.padEnd(22)} ${winograd.toFixed(3).padStart(8)} | ${igemm.toFixed(3).padStart(8)} | ${(igemm / winograd).toFixed(2).padStart(5)}x | ${picked}`);
+    const name = `${k}x${k} ${batch}x${side}x${side} ${inC}->${outC}`;
+    console.log(`  ${name.padEnd(26)} ${winograd.toFixed(3).padStart(8)} | ${igemm.toFixed(3).padStart(8)} | ${(igemm / winograd).toFixed(2).padStart(5)}x | ${picked}`);
   }
 }

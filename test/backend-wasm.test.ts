@@ -303,22 +303,29 @@ describe('wasm backend', () => {
         checkConv({ batch: 2, inH: 11, inW: 11, inC: 32, outC: 32, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
       });
 
-      it('conv2d: 3x3 stride-1 convs through Winograd F(2x2, 3x3): channel tails, odd sizes, every padding', (t) => {
+      it('conv2d: 3x3 and 5x5 stride-1 convs through Winograd F(2x2, 3x3): channel tails, odd sizes, every padding', (t) => {
         // Tiles are 2x2 outputs from 4x4 patches: odd output sizes leave half tiles; channel counts around
-        // multiples of 4 and 8 exercise the transforms' and the GEMMs' tails; padding 0-2 on each side
-        // keeps the input gradient (padding 2 - p) on Winograd too. Images this small save too little for
-        // the backend to pick Winograd by itself, so the test forces it.
+        // multiples of 4 and 8 exercise the transforms' and the GEMMs' tails; padding 0 to k-1 on each side
+        // keeps the input gradient (padding k-1-p) on Winograd too. 5x5 filters run as four 3x3 pieces over
+        // neighbouring input tiles, so tiles at the right and bottom edges read the halo. Images this small
+        // save too little for the backend to pick Winograd by itself, so the test forces it.
         setWinogradMode('always');
         t.after(() => setWinogradMode('auto'));
-        for (const [inC, outC] of [[16, 16], [17, 19], [20, 23], [24, 33], [31, 16], [16, 40]]) {
-          const pad: [number, number, number, number] = [rng.randint(3), rng.randint(3), rng.randint(3), rng.randint(3)];
-          checkConv({ batch: pick([1, 2, 3]), inH: 3 + rng.randint(8), inW: 3 + rng.randint(8), inC, outC, kH: 3, kW: 3, pad }, rng.random() < 0.7);
+        for (const k of [3, 5]) {
+          for (const [inC, outC] of [[16, 16], [17, 19], [20, 23], [24, 33], [31, 16], [16, 40]]) {
+            const pad: [number, number, number, number] = [rng.randint(k), rng.randint(k), rng.randint(k), rng.randint(k)];
+            const inH = Math.max(1, k - pad[0] - pad[1] + rng.randint(9));
+            const inW = Math.max(1, k - pad[2] - pad[3] + rng.randint(9));
+            checkConv({ batch: pick([1, 2, 3]), inH, inW, inC, outC, kH: k, kW: k, pad }, rng.random() < 0.7);
+          }
+          const same = (k - 1) / 2;
+          const samePad: [number, number, number, number] = [same, same, same, same];
+          checkConv({ batch: 1, inH: 1, inW: 1, inC: 16, outC: 16, kH: k, kW: k, pad: samePad }); // one pixel
+          checkConv({ batch: 8, inH: 6, inW: 5, inC: 16, outC: 18, kH: k, kW: k, pad: samePad }); // tiles across images
+          checkConv({ batch: 1, inH: 30, inW: 30, inC: 64, outC: 64, kH: k, kW: k, pad: samePad }); // many blocks
+          checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: k, kW: k, pad: samePad }); // deep, few tiles
         }
-        checkConv({ batch: 1, inH: 1, inW: 1, inC: 16, outC: 16, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // one pixel
-        checkConv({ batch: 8, inH: 6, inW: 5, inC: 16, outC: 18, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // tiles across images
-        checkConv({ batch: 1, inH: 30, inW: 30, inC: 64, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // many blocks
-        checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 3, kW: 3, pad: [1, 1, 1, 1] }); // deep, few tiles
-        // Padding 3 makes the input gradient's padding negative: that stays on col2im.
+        // Padding k makes the input gradient's padding negative: that stays on col2im.
         checkConv({ batch: 1, inH: 6, inW: 6, inC: 16, outC: 16, kH: 3, kW: 3, pad: [3, 0, 0, 3] });
       });
 

@@ -112,17 +112,19 @@ export const S_B_CENTER: usize = 20; // f64[C] or 0
 export const S_PARTIAL: usize = 24; // f64 [slices][sums C, dots C]
 export const S_SLICES: usize = 28;
 
-// Winograd F(2x2, 3x3) convolution (winogradFilter, winogradConv).
+// Winograd F(2x2, 3x3) convolution, k x k filters split into 3x3 pieces (winogradFilter, winogradConv).
 export const W_CONV: usize = 0; // conv geometry record
 export const W_X: usize = 4;
-export const W_W: usize = 8; // the filters [3, 3, Cin, Cout] (W_FLIPPED: the forward conv's [3, 3, Cout, Cin])
+export const W_W: usize = 8; // the filters [k, k, Cin, Cout] (W_FLIPPED: the forward conv's [k, k, Cout, Cin])
 export const W_FLIPPED: usize = 12; // 1: input gradient of a stride-1 conv, weights rotated and swapped
-export const W_U: usize = 16; // transformed filters, f32 [16][Cout/8][Cin][8]
+export const W_U: usize = 16; // transformed filters, f32 [16][Cout/8][pieces^2 * Cin][8]
 export const W_Y: usize = 20;
 export const W_BIAS: usize = 24; // 0 = no bias
-export const W_OFFSETS: usize = 28; // u32 [Cin]: 0, 4, 8, ... (the direct micro-kernel's column offsets)
+export const W_OFFSETS: usize = 28; // u32 [pieces^2 * Cin]: byte offset in V of column (piece, ci)
 export const W_ZERO: usize = 32; // Cin rounded to 4 zero floats: pixels outside the input
-export const W_SCRATCH: usize = 36; // per-thread V and M blocks at SCRATCH + t*SCRATCH_STRIDE
+export const W_SCRATCH: usize = 36; // per-thread scratch at SCRATCH + t*SCRATCH_STRIDE
 export const W_SCRATCH_STRIDE: usize = 40;
-export const W_BLOCK: usize = 44; // tiles per block, a multiple of MR
+export const W_BLOCK: usize = 44; // output tiles per block, a multiple of MR
 export const W_NEXT: usize = 48; // the next unclaimed block (atomic counter, 0 at dispatch)
+export const W_PIECES: usize = 52; // 3x3 pieces per side: (k - 1) / 2
+export const W_V_ROWS: usize = 56; // input tiles a block's V holds at most

@@ -1,21 +1,24 @@
 // Winograd F(2x2, 3x3) convolution (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks",
-// 2016) for 3x3, stride-1, undilated, ungrouped convs. Each 2x2 block of outputs (a tile) comes from the
-// 4x4 input patch around it with 16 products per channel pair instead of 36: 2.25x fewer multiply-adds
-// than im2col or the indirect GEMM. With e = 4*i + j indexing a 4x4 transformed tile:
-//   U[e] = (G g G^T)[e]     per (ci, co): the 3x3 filter made 4x4               (winogradFilter, once a call)
-//   V[e] = (B^T d B)[e]     per (tile, ci): the tile's 4x4 input patch           (winogradConv, per block)
-//   M[e] = V[e] · U[e]      16 GEMMs [tiles, Cin] x [Cin, Cout]                    (direct micro-kernel)
+// 2016) for k x k (k = 2S + 1 odd), stride-1, undilated, ungrouped convs. Each 2x2 block of outputs (a
+// tile) of a 3x3 conv comes from the 4x4 input patch around it with 16 products per channel pair instead
+// of 36. A k x k filter is split into S x S 3x3 pieces at even offsets (piece (a, b) holds taps
+// 2a..2a+2 x 2b..2b+2; a tap two pieces share goes to the first): piece (a, b) of output tile (ty, tx)
+// reads input tile (ty + a, tx + b), so all pieces share one input transform, and a 5x5 conv takes 16
+// products per output and channel pair instead of 25. With e = 4*i + j indexing a 4x4 transformed tile:
+//   U[e] = (G g G^T)[e]     per (piece, ci, co): a 3x3 piece made 4x4          (winogradFilter, once a call)
+//   V[e] = (B^T d B)[e]     per (input tile, ci): its 4x4 input patch           (winogradConv, per block)
+//   M[e] = V[e] · U[e]      16 GEMMs [tiles, S*S*Cin] x [S*S*Cin, Cout]          (direct micro-kernel)
 //   y    = A^T M A + bias   per (tile, co): the tile's 2x2 outputs
 // The input and output transforms only add and subtract (the filter transform halves), so float32 keeps
-// nearly the digits of a direct sum. Threads claim blocks of tiles; a tile's result does not depend on
-// its block or its thread.
+// nearly the digits of a direct sum. Input tiles form a grid of (tilesH + S - 1) x (tilesW + S - 1) per
+// image (the pieces' halo); a block's V holds the run of that grid its output tiles read. Threads claim
+// blocks of output tiles; a tile's result does not depend on its block or its thread.
 import * as L from './layout';
 import { MR, INIT_ZERO } from './gemm-microkernel';
 import { directKernel } from './direct-microkernel';
 import { claimChunk, shareStart } from './work-split';
 import { storeLanes } from './simd';
 
-const TAPS: i32 = 9;
 const E: i32 = 16; // transformed tile size (4x4)
 
 @inline
@@ -29,11 +32,11 @@ function roundUp(n: i32, to: i32): i32 {
  * multiples of 4 KiB, which the cache indexes alike: that cost up to 2x on the whole conv).
  */
 @inline
-export function slabStride(block: i32, rowBytes: usize): usize {
-  return <usize>block * rowBytes + 64;
+function slabStride(rows: i32, rowBytes: usize): usize {
+  return <usize>rows * rowBytes + 64;
 }
 
-/** 4 weights g[tap][ci][co..co+3], as far as they exist (missing lanes 0); coStride in bytes. */
+/** 4 weights g[ky][kx][ci][co..co+3] at p, as far as they exist (missing lanes 0); coStride in bytes. */
 @inline
 function loadWeights(p: usize, coStride: usize, lanes: i32): v128 {
   if (lanes >= 4 && coStride == 4) return v128.load(p);
@@ -46,53 +49,75 @@ function loadWeights(p: usize, coStride: usize, lanes: i32): v128 {
 }
 
 /**
- * U = G g G^T for this thread's share of input channels, packed as the GEMMs' B panels:
- * U[e][co / 8][ci][co % 8] (slabs slabStride apart), Cout rounded up to 8 with zero columns. W_FLIPPED: g is the forward conv's
- * W [3, 3, Cout, Cin] rotated by 180 degrees with in/out swapped (the input gradient of a stride-1 conv).
+ * Tap (i, j) of piece (a, b) for the channels at `base`: filter tap (2a + i, 2b + j), or 0 where the tap
+ * belongs to the previous piece (i = 0 with a > 0, or j = 0 with b > 0). Flipped: the forward conv's
+ * tap (k-1-ky, k-1-kx).
+ */
+@inline
+function pieceTap(base: usize, k: i32, flipped: bool, tapBytes: usize, coStride: usize, a: i32, b: i32, i: i32, j: i32, lanes: i32): v128 {
+  if ((i == 0 && a > 0) || (j == 0 && b > 0)) return f32x4.splat(0);
+  let ky = 2 * a + i, kx = 2 * b + j;
+  if (flipped) {
+    ky = k - 1 - ky;
+    kx = k - 1 - kx;
+  }
+  return loadWeights(base + <usize>(ky * k + kx) * tapBytes, coStride, lanes);
+}
+
+/**
+ * U = G g G^T for every piece, for this thread's share of input channels, packed as the GEMMs' B
+ * panels: U[e][co / 8][piece * Cin + ci][co % 8] (slabs slabStride apart), Cout rounded up to 8 with zero
+ * columns. W_FLIPPED: g is the forward conv's W [k, k, Cout, Cin] rotated by 180 degrees with in/out
+ * swapped (the input gradient of a stride-1 conv).
  */
 export function winogradFilter(task: usize, tid: i32, nthreads: i32): void {
   const conv = <usize>load<i32>(task, L.W_CONV);
   const cin = load<i32>(conv, L.C_IN_C), cout = load<i32>(conv, L.C_OUT_C);
+  const k = load<i32>(conv, L.C_K_H);
   const w = <usize>load<i32>(task, L.W_W);
   const u = <usize>load<i32>(task, L.W_U);
   const flipped = load<i32>(task, L.W_FLIPPED) != 0;
+  const pieces = load<i32>(task, L.W_PIECES);
+  const depth = pieces * pieces * cin;
   const panels = roundUp(cout, 8) / 8;
+  // g[ky][kx][ci][co] = w + (ky * k + kx) * tapBytes + ci * ciStride + co * coStride
   const tapBytes = <usize>(cin * cout) * 4;
-  // g[tap][ci][co] = w + tapOffset(tap) + ci * ciStride + co * coStride
   const ciStride: usize = flipped ? 4 : <usize>cout * 4;
   const coStride: usize = flipped ? <usize>cin * 4 : 4;
-  const eStride = slabStride(panels * cin, 32); // bytes between U[e] and U[e + 1]
+  const eStride = slabStride(panels * depth, 32); // bytes between U[e] and U[e + 1]
   const half = f32x4.splat(0.5);
   const ci1 = shareStart(cin, tid + 1, nthreads);
   for (let ci = shareStart(cin, tid, nthreads); ci < ci1; ci++) {
     for (let co = 0; co < panels * 8; co += 4) {
       const lanes = min(4, cout - co);
       const base = w + <usize>ci * ciStride + <usize>co * coStride;
-      const out = u + <usize>((co >> 3) * cin + ci) * 32 + <usize>((co & 7) << 2);
-      // t = G g (4x3): column kx of g to 4 values, then U row i = G t[i] (4x4).
-      const g00 = tap(base, 0, flipped, tapBytes, coStride, lanes), g01 = tap(base, 1, flipped, tapBytes, coStride, lanes);
-      const g02 = tap(base, 2, flipped, tapBytes, coStride, lanes), g10 = tap(base, 3, flipped, tapBytes, coStride, lanes);
-      const g11 = tap(base, 4, flipped, tapBytes, coStride, lanes), g12 = tap(base, 5, flipped, tapBytes, coStride, lanes);
-      const g20 = tap(base, 6, flipped, tapBytes, coStride, lanes), g21 = tap(base, 7, flipped, tapBytes, coStride, lanes);
-      const g22 = tap(base, 8, flipped, tapBytes, coStride, lanes);
-      storeFilterRow(out, eStride, 0, g00, g01, g02, half);
-      storeFilterRow(out, eStride, 1,
-        f32x4.mul(f32x4.add(f32x4.add(g00, g10), g20), half),
-        f32x4.mul(f32x4.add(f32x4.add(g01, g11), g21), half),
-        f32x4.mul(f32x4.add(f32x4.add(g02, g12), g22), half), half);
-      storeFilterRow(out, eStride, 2,
-        f32x4.mul(f32x4.add(f32x4.sub(g00, g10), g20), half),
-        f32x4.mul(f32x4.add(f32x4.sub(g01, g11), g21), half),
-        f32x4.mul(f32x4.add(f32x4.sub(g02, g12), g22), half), half);
-      storeFilterRow(out, eStride, 3, g20, g21, g22, half);
+      for (let a = 0; a < pieces; a++) {
+        for (let b = 0; b < pieces; b++) {
+          const out = u + <usize>((co >> 3) * depth + (a * pieces + b) * cin + ci) * 32 + <usize>((co & 7) << 2);
+          // t = G g (4x3): column j of the piece to 4 values; then U row i = G t[i] (4x4).
+          const g00 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 0, 0, lanes);
+          const g01 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 0, 1, lanes);
+          const g02 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 0, 2, lanes);
+          const g10 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 1, 0, lanes);
+          const g11 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 1, 1, lanes);
+          const g12 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 1, 2, lanes);
+          const g20 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 2, 0, lanes);
+          const g21 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 2, 1, lanes);
+          const g22 = pieceTap(base, k, flipped, tapBytes, coStride, a, b, 2, 2, lanes);
+          storeFilterRow(out, eStride, 0, g00, g01, g02, half);
+          storeFilterRow(out, eStride, 1,
+            f32x4.mul(f32x4.add(f32x4.add(g00, g10), g20), half),
+            f32x4.mul(f32x4.add(f32x4.add(g01, g11), g21), half),
+            f32x4.mul(f32x4.add(f32x4.add(g02, g12), g22), half), half);
+          storeFilterRow(out, eStride, 2,
+            f32x4.mul(f32x4.add(f32x4.sub(g00, g10), g20), half),
+            f32x4.mul(f32x4.add(f32x4.sub(g01, g11), g21), half),
+            f32x4.mul(f32x4.add(f32x4.sub(g02, g12), g22), half), half);
+          storeFilterRow(out, eStride, 3, g20, g21, g22, half);
+        }
+      }
     }
   }
-}
-
-/** Filter tap t (ky * 3 + kx) at `base`; flipped: the forward conv's tap 8 - t. */
-@inline
-function tap(base: usize, t: i32, flipped: bool, tapBytes: usize, coStride: usize, lanes: i32): v128 {
-  return loadWeights(base + <usize>(flipped ? TAPS - 1 - t : t) * tapBytes, coStride, lanes);
 }
 
 /** Row i of U = (t0, t1, t2) G^T: U[i][0..3] = t0, (t0+t1+t2)/2, (t0-t1+t2)/2, t2. */
@@ -105,57 +130,68 @@ function storeFilterRow(out: usize, eStride: usize, i: i32, t0: v128, t1: v128, 
   v128.store(row + 3 * eStride, t2);
 }
 
-/** The tiles (2x2 output blocks) of a conv: per image, ceil(outH/2) x ceil(outW/2). */
+/**
+ * Index, in the grid of input tiles of all images (gridH x gridW per image: tilesH + S - 1 by
+ * tilesW + S - 1, the pieces' halo), of output tile t's own input tile.
+ */
 @inline
-function tileCount(conv: usize): i32 {
-  const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
-  return load<i32>(conv, L.C_BATCH) * tilesH * tilesW;
+function inputTileOf(t: i32, tilesH: i32, tilesW: i32, gridH: i32, gridW: i32): i32 {
+  const tx = t % tilesW, rest = t / tilesW;
+  const ty = rest % tilesH, n = rest / tilesH;
+  return (n * gridH + ty) * gridW + tx;
 }
 
 /**
- * Thread `tid`'s share of the conv: blocks of W_BLOCK tiles (a multiple of MR), claimed from W_NEXT. Per
- * block, in this thread's scratch: V [16][block][Cin rounded to 4], M [16][block][Cout rounded to 8]
- * (slabs slabStride apart).
+ * Thread `tid`'s share of the conv: blocks of W_BLOCK output tiles (a multiple of MR), claimed from
+ * W_NEXT. Per block, in this thread's scratch: the micro-kernel's row pointers, each tile's byte offset
+ * in V, V [16][W_V_ROWS][Cin rounded to 4] for the run of input tiles the block reads, and
+ * M [16][W_BLOCK][Cout rounded to 8] (slabs slabStride apart).
  */
 export function winogradConv(task: usize, tid: i32, nthreads: i32): void {
   const conv = <usize>load<i32>(task, L.W_CONV);
   const block = load<i32>(task, L.W_BLOCK);
+  const pieces = load<i32>(task, L.W_PIECES);
   const scratch = <usize>load<i32>(task, L.W_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.W_SCRATCH_STRIDE);
   const cinP = roundUp(load<i32>(conv, L.C_IN_C), 4), coutP = roundUp(load<i32>(conv, L.C_OUT_C), 8);
-  const bases = scratch; // MR row pointers for the micro-kernel
-  const v = scratch + 64;
-  const m = v + <usize>E * slabStride(block, <usize>cinP * 4);
-  const tiles = tileCount(conv);
+  const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
+  const gridH = tilesH + pieces - 1, gridW = tilesW + pieces - 1;
+  const rowBytes = <usize>cinP * 4;
+  const bases = scratch;
+  const rowOffsets = scratch + 64;
+  const v = rowOffsets + <usize>roundUp(block * 4, 64);
+  const m = v + <usize>E * slabStride(load<i32>(task, L.W_V_ROWS), rowBytes);
+  const tiles = load<i32>(conv, L.C_BATCH) * tilesH * tilesW;
   const blocks = (tiles + block - 1) / block;
   for (let b = claimChunk(task + L.W_NEXT); b < blocks; b = claimChunk(task + L.W_NEXT)) {
     const t0 = b * block;
     const count = min(block, tiles - t0);
-    const rows = roundUp(count, MR); // the micro-kernel's rows: the last block's extra rows are zero
-    transformInputs(task, conv, t0, rows, tiles, v, cinP);
-    multiplyTransformed(task, conv, rows, v, cinP, m, coutP, bases);
+    // Input tiles [first, last]: from the first tile's own to the last tile's last piece's.
+    const first = inputTileOf(t0, tilesH, tilesW, gridH, gridW);
+    const last = inputTileOf(t0 + count - 1, tilesH, tilesW, gridH, gridW) + (pieces - 1) * (gridW + 1);
+    // Rows past `count` (up to a whole micro-tile) repeat the last tile; their results are not stored.
+    for (let r = 0; r < roundUp(count, MR); r++) {
+      const own = inputTileOf(t0 + min(r, count - 1), tilesH, tilesW, gridH, gridW);
+      store<u32>(rowOffsets + <usize>(r << 2), <u32>(<usize>(own - first) * rowBytes));
+    }
+    transformInputs(task, conv, first, last - first + 1, gridH, gridW, v, cinP);
+    multiplyTransformed(task, conv, count, rowOffsets, v, cinP, m, coutP, bases);
     transformOutputs(task, conv, t0, count, m, coutP);
   }
 }
 
-/** V[e][r] = (B^T d B)[e] for tiles t0 + r, r < rows; rows past the last tile are zero. */
-function transformInputs(task: usize, conv: usize, t0: i32, rows: i32, tiles: i32, v: usize, cinP: i32): void {
-  const block = load<i32>(task, L.W_BLOCK);
+/** V[e][r] = (B^T d B)[e] for input tiles first + r, r < rows. */
+function transformInputs(task: usize, conv: usize, first: i32, rows: i32, gridH: i32, gridW: i32, v: usize, cinP: i32): void {
   const x = <usize>load<i32>(task, L.W_X);
   const zero = <usize>load<i32>(task, L.W_ZERO);
   const inH = load<i32>(conv, L.C_IN_H), inW = load<i32>(conv, L.C_IN_W), inC = load<i32>(conv, L.C_IN_C);
-  const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
   const padTop = load<i32>(conv, L.C_PAD_T), padLeft = load<i32>(conv, L.C_PAD_L);
   const rowBytes = <usize>cinP * 4;
-  const eStride = slabStride(block, rowBytes);
+  const eStride = slabStride(load<i32>(task, L.W_V_ROWS), rowBytes);
   for (let r = 0; r < rows; r++) {
     const dst = v + <usize>r * rowBytes;
-    const t = t0 + r;
-    if (t >= tiles) {
-      for (let e = 0; e < E; e++) memory.fill(dst + <usize>e * eStride, 0, rowBytes);
-      continue;
-    }
-    const tx = t % tilesW, rest = t / tilesW;
-    const ty = rest % tilesH, n = rest / tilesH;
+    const t = first + r;
+    const tx = t % gridW, rest = t / gridW;
+    const ty = rest % gridH, n = rest / gridH;
     const iy = 2 * ty - padTop, ix = 2 * tx - padLeft;
     // The 16 pixels of the patch, or the zero row where the patch hangs over the input's edge.
     const image = x + <usize>(n * inH * inW * inC) * 4;
@@ -168,7 +204,7 @@ function transformInputs(task: usize, conv: usize, t0: i32, rows: i32, tiles: i3
     const p30 = pixel(image, iy + 3, ix, inH, inW, inC, zero), p31 = pixel(image, iy + 3, ix + 1, inH, inW, inC, zero);
     const p32 = pixel(image, iy + 3, ix + 2, inH, inW, inC, zero), p33 = pixel(image, iy + 3, ix + 3, inH, inW, inC, zero);
     // Lanes past inC read the next pixel's channels (or the arena's slack): they land in V's padding
-    // columns, which the GEMMs (depth inC) never read.
+    // columns, which the GEMMs (depth inC per piece) never read.
     for (let c: usize = 0; c < rowBytes; c += 16) {
       // B^T d B with s_i = (row i of d) B, then V row 0 = s0 - s2, 1 = s1 + s2, 2 = s2 - s1, 3 = s1 - s3;
       // rows 0 and 2 first, so at most three rows of s are live.
@@ -206,24 +242,32 @@ function storeQuad(o: usize, eStride: usize, i: i32, a: v128, b: v128, c: v128, 
   v128.store(p + 3 * eStride, d);
 }
 
-/** M[e] = V[e] · U[e] for the 16 elements, rows [0, rows): micro-tiles of MR tiles x 8 output channels. */
-function multiplyTransformed(task: usize, conv: usize, rows: i32, v: usize, cinP: i32, m: usize, coutP: i32, bases: usize): void {
-  const block = load<i32>(task, L.W_BLOCK);
-  const cin = load<i32>(conv, L.C_IN_C);
+/**
+ * M[e] = V[e] · U[e] for the 16 elements and the block's `count` tiles: micro-tiles of MR tiles x 8 output
+ * channels, depth S*S*Cin. Row r reads V from its tile's own input tile (rowOffsets); the column offsets
+ * W_OFFSETS (built by the JS side) step through each piece's input tile and its channels.
+ */
+function multiplyTransformed(task: usize, conv: usize, count: i32, rowOffsets: usize, v: usize, cinP: i32, m: usize, coutP: i32, bases: usize): void {
+  const pieces = load<i32>(task, L.W_PIECES);
+  const depth = pieces * pieces * load<i32>(conv, L.C_IN_C);
   const u = <usize>load<i32>(task, L.W_U);
-  const offsets = <usize>load<i32>(task, L.W_OFFSETS); // 0, 4, 8, ...: row-major V needs no packing
+  const offsets = <usize>load<i32>(task, L.W_OFFSETS);
   const panels = coutP / 8;
   const ldm = <usize>coutP * 4;
-  const rowBytes = <usize>cinP * 4;
+  const vStride = slabStride(load<i32>(task, L.W_V_ROWS), <usize>cinP * 4);
+  const mStride = slabStride(load<i32>(task, L.W_BLOCK), ldm);
+  const uStride = slabStride(panels * depth, 32);
   for (let e = 0; e < E; e++) {
-    const ve = v + <usize>e * slabStride(block, rowBytes);
-    const me = m + <usize>e * slabStride(block, ldm);
-    const ue = u + <usize>e * slabStride(panels * cin, 32);
+    const ve = v + <usize>e * vStride;
+    const me = m + <usize>e * mStride;
+    const ue = u + <usize>e * uStride;
     for (let jp = 0; jp < panels; jp++) {
-      const panel = ue + <usize>(jp * cin) * 32;
-      for (let r = 0; r < rows; r += MR) {
-        for (let i = 0; i < MR; i++) store<u32>(bases + <usize>(i << 2), <u32>(ve + <usize>(r + i) * rowBytes));
-        directKernel(bases, offsets, cin, panel, me + <usize>r * ldm + <usize>(jp << 5), ldm, INIT_ZERO, 0);
+      const panel = ue + <usize>(jp * depth) * 32;
+      for (let r = 0; r < count; r += MR) {
+        for (let i = 0; i < MR; i++) {
+          store<u32>(bases + <usize>(i << 2), <u32>ve + load<u32>(rowOffsets + <usize>((r + i) << 2)));
+        }
+        directKernel(bases, offsets, depth, panel, me + <usize>r * ldm + <usize>(jp << 5), ldm, INIT_ZERO, 0);
       }
     }
   }
@@ -233,11 +277,10 @@ function multiplyTransformed(task: usize, conv: usize, rows: i32, v: usize, cinP
 function transformOutputs(task: usize, conv: usize, t0: i32, count: i32, m: usize, coutP: i32): void {
   const y = <usize>load<i32>(task, L.W_Y);
   const bias = <usize>load<i32>(task, L.W_BIAS);
-  const block = load<i32>(task, L.W_BLOCK);
   const outH = load<i32>(conv, L.C_OUT_H), outW = load<i32>(conv, L.C_OUT_W), outC = load<i32>(conv, L.C_OUT_C);
   const tilesH = (outH + 1) >> 1, tilesW = (outW + 1) >> 1;
   const ldm = <usize>coutP * 4;
-  const eStride = slabStride(block, ldm);
+  const eStride = slabStride(load<i32>(task, L.W_BLOCK), ldm);
   const pixelBytes = <usize>outC * 4;
   const zero = f32x4.splat(0);
   for (let r = 0; r < count; r++) {

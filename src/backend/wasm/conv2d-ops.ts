@@ -1,7 +1,7 @@
 // conv2d forward and both backward passes on the SIMD kernels. Each copies its inputs into the arena,
 // runs, copies the result out, and returns the path it took (for the stats).
 //   forward:         y  = im2col(x) · W            (indirect GEMM; 1x1: x · W; depthwise: own kernel;
-//                                                   3x3 stride 1: Winograd F(2x2, 3x3), 16 GEMMs)
+//                                                   3x3 and 5x5 stride 1: Winograd F(2x2, 3x3), 16 GEMMs)
 //   input gradient:  stride 1: the forward conv of dy with W rotated 180 degrees (1x1: dy · W^T);
 //                    strided: dx = col2im(dy · W^T)
 //   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy)
@@ -62,7 +62,7 @@ interface ConvWeights {
 }
 
 /**
- * y = conv(x, W) + bias through GEMMs: Winograd's 16 for 3x3 stride-1 convs with enough channels; else one
+ * y = conv(x, W) + bias through GEMMs: Winograd's 16 for 3x3 and 5x5 stride-1 convs that save enough; else one
  * per group: a plain product for 1x1 convs, an indirect GEMM when a tap has enough channels, else GEMM on
  * im2col panels packed from a padded copy of x.
  */

@@ -115,7 +115,7 @@ export const SumsField = {
 } as const;
 export const SUMS_RECORD_BYTES = 32;
 
-/** Winograd F(2x2, 3x3) record (winogradFilter, winogradConv). */
+/** Winograd record (winogradFilter, winogradConv). */
 export const WinogradField = {
   conv: 0,
   x: 4,
@@ -130,5 +130,7 @@ export const WinogradField = {
   scratchStride: 40,
   block: 44,
   next: 48,
+  pieces: 52,
+  vRows: 56,
 } as const;
-export const WINOGRAD_RECORD_BYTES = 52;
+export const WINOGRAD_RECORD_BYTES = 60;
