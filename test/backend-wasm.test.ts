@@ -49,6 +49,7 @@ const SIMD_PATHS = [
   'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'channelAffine', 'channelSums',
+  'sgdStep', 'adamStep', 'rmspropStep',
 ];
 
 // ---------------------------------------------------------------------------------------------- matmul
@@ -225,6 +226,52 @@ function checkChannel(rows: number, channels: number, x = randomF32(rows * chann
   }
 }
 
+// ---------------------------------------------------------------------------------------- optimiser steps
+
+/**
+ * Each optimiser step on wasm and on the reference from the same state, twice in a row (so the
+ * momentum buffers carry history): the kernels evaluate the reference's float64 expressions in its
+ * order, so parameter and state must match bit for bit.
+ */
+function checkOptimSteps(n: number): void {
+  const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+  const same = (what: string, a: Float32Array[], b: Float32Array[]) =>
+    a.forEach((x, i) => assert.deepEqual(bitsOf(x), bitsOf(b[i]), `${what}, n=${n}: array ${i} differs from the reference`));
+  const grad = randomF32(n);
+  for (const [nesterov, momentum, weightDecay, sign] of [[false, 0, 0, 1], [false, 0.9, 1e-2, 1], [true, 0.9, 0, -1]] as const) {
+    const fast = [randomF32(n), momentum ? randomF32(n) : null];
+    const ref = fast.map((a) => a && a.slice());
+    for (const firstStep of [true, false]) {
+      const h = { lr: 0.1, momentum, keep: 0.8, weightDecay, nesterov, sign, firstStep };
+      wasmBackend.sgdStep(h, fast[0]!, grad, fast[1]);
+      jsBackend.sgdStep(h, ref[0]!, grad, ref[1]);
+    }
+    same(`sgdStep ${JSON.stringify({ nesterov, momentum, weightDecay, sign })}`, fast.filter((a) => a !== null), ref.filter((a) => a !== null));
+  }
+  for (const amsgrad of [false, true]) {
+    for (const [decay, l2] of [[1, 1e-2], [0.999, 0]]) {
+      const fast = [randomF32(n), randomF32(n), randomF32(n).map(Math.abs), randomF32(n).map(Math.abs)];
+      const ref = fast.map((a) => a.slice());
+      for (const step of [1, 2]) {
+        const h = { decay, l2, sign: 1, beta1: 0.9, beta2: 0.999, stepSize: 1e-3 / (1 - 0.9 ** step), biasCorrection2Sqrt: Math.sqrt(1 - 0.999 ** step), eps: 1e-8 };
+        wasmBackend.adamStep(h, fast[0], grad, fast[1], fast[2], amsgrad ? fast[3] : null);
+        jsBackend.adamStep(h, ref[0], grad, ref[1], ref[2], amsgrad ? ref[3] : null);
+      }
+      same(`adamStep amsgrad=${amsgrad} decay=${decay}`, fast, ref);
+    }
+  }
+  for (const [momentum, centered] of [[0, false], [0.9, false], [0.5, true]] as const) {
+    const fast = [randomF32(n), randomF32(n).map(Math.abs), randomF32(n), randomF32(n).map((v) => v / 4)];
+    const ref = fast.map((a) => a.slice());
+    for (let step = 0; step < 2; step++) {
+      const h = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 1e-3, momentum, sign: -1 };
+      wasmBackend.rmspropStep(h, fast[0], grad, fast[1], momentum ? fast[2] : null, centered ? fast[3] : null);
+      jsBackend.rmspropStep(h, ref[0], grad, ref[1], momentum ? ref[2] : null, centered ? ref[3] : null);
+    }
+    same(`rmspropStep momentum=${momentum} centered=${centered}`, fast, ref);
+  }
+}
+
 // ------------------------------------------------------------------------------------------------ suites
 
 describe('wasm backend', () => {
@@ -371,6 +418,10 @@ describe('wasm backend', () => {
           const expected = [NaN, 0, 0, 0, 1e-30, Infinity, 0, 3, 0, NaN, 1, 0];
           expected.forEach((e, i) => assert.ok(Object.is(y[i], Math.fround(e)), `channels ${channels}, element ${i}: ${y[i]}, expected ${e}`));
         }
+      });
+
+      it('optimiser steps (SGD, Adam/AdamW/AMSGrad, RMSprop) match the reference bit for bit, odd lengths included', () => {
+        for (const n of [1, 2, 3, 5, 8, 17, 1000, 200001]) checkOptimSteps(n);
       });
 
       it(`the cases above ran every SIMD path, on ${threads} thread(s), and none fell back`, () => {

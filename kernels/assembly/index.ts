@@ -9,3 +9,4 @@ export { padInput } from './im2col-pack';
 export { filterGradDirect } from './filter-grad-direct';
 export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
+export { sgdStep, adamStep, rmspropStep } from './optim';

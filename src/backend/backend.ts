@@ -84,6 +84,48 @@ export interface ChannelSums {
   bCenter: Float64Array | null;
 }
 
+/**
+ * One optimiser step over a parameter, in place: the hyper-parameters of src/optim with the factors of the
+ * step worked out (bias corrections, 1 - beta, the sign of maximize), so every backend evaluates the same
+ * float64 expressions in the same order. The formulas are in src/backend/js/optim.ts.
+ */
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  /** 1 - dampening */
+  keep: number;
+  weightDecay: number;
+  nesterov: boolean;
+  /** -1 to ascend (maximize), else 1. */
+  sign: number;
+  /** The momentum buffer holds no history yet: it starts as the gradient. */
+  firstStep: boolean;
+}
+
+export interface AdamStep {
+  /** AdamW's decoupled decay factor 1 - lr * weightDecay (1 for Adam). */
+  decay: number;
+  /** Adam's L2 term (0 for AdamW). */
+  l2: number;
+  sign: number;
+  beta1: number;
+  beta2: number;
+  /** lr / (1 - beta1^step) */
+  stepSize: number;
+  /** sqrt(1 - beta2^step) */
+  biasCorrection2Sqrt: number;
+  eps: number;
+}
+
+export interface RmspropStep {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  sign: number;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -113,4 +155,11 @@ export interface Backend {
   channelAffine(p: ChannelAffine, x: FloatArray, y: FloatArray): void;
   /** sums (and dots, when p.b is given) overwritten with the per-channel sums of a. */
   channelSums(p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null): void;
+
+  /** SGD: param and momentumBuffer (null: no momentum) updated in place. */
+  sgdStep(h: SgdStep, param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null): void;
+  /** Adam / AdamW: param and the averages updated in place; maxExpAvgSq non-null for AMSGrad. */
+  adamStep(h: AdamStep, param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null): void;
+  /** RMSprop: momentumBuffer non-null when momentum > 0, gradAvg non-null for the centered variant. */
+  rmspropStep(h: RmspropStep, param: FloatArray, grad: FloatArray, squareAvg: FloatArray, momentumBuffer: FloatArray | null, gradAvg: FloatArray | null): void;
 }

@@ -3,7 +3,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
-import { checkBoolean, checkNonNegative, checkUnitInterval } from './check-hyper.js';
+import { asFloat, checkLengths, checkBoolean, checkNonNegative, checkUnitInterval } from './check-hyper.js';
+import { getBackend } from '../backend/registry.js';
+import type { AdamStep } from '../backend/backend.js';
 
 export interface AdamOptions {
   lr: number;
@@ -26,34 +28,29 @@ export interface AdamBuffers {
 }
 
 /**
- * One Adam update of `param` in place at step `step` (1 for the first update), torch's single-tensor form:
+ * One Adam update of `param` in place at step `step` (1 for the first update), on the active backend,
+ * torch's single-tensor form:
  *   decoupled: param *= 1 - lr * weightDecay          otherwise: g = grad + weightDecay * param
  *   m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g^2   (vMax = max(vMax, v) with amsgrad)
  *   param -= lr / (1 - beta1^step) * m / (sqrt(v) / sqrt(1 - beta2^step) + eps)
  */
 export function adamUpdate(param: TypedArray, grad: TypedArray, buffers: AdamBuffers, step: number, h: AdamOptions, decoupledWeightDecay: boolean): void {
-  const { lr, eps, weightDecay } = h;
-  const [beta1, beta2] = h.betas;
   const { expAvg, expAvgSq, maxExpAvgSq } = buffers;
   if (h.amsgrad && !maxExpAvgSq) throw new Error('adamUpdate: amsgrad needs a maxExpAvgSq buffer');
-  const sign = h.maximize ? -1 : 1;
-  const decay = decoupledWeightDecay ? 1 - lr * weightDecay : 1;
-  const l2 = decoupledWeightDecay ? 0 : weightDecay;
-  const stepSize = lr / (1 - beta1 ** step);
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-  for (let i = 0; i < param.length; i++) {
-    const p = param[i] * decay;
-    const g = sign * grad[i] + l2 * p;
-    const m = beta1 * expAvg[i] + (1 - beta1) * g;
-    let v = beta2 * expAvgSq[i] + (1 - beta2) * g * g;
-    expAvg[i] = m;
-    expAvgSq[i] = v;
-    if (maxExpAvgSq) {
-      v = Math.max(maxExpAvgSq[i], v);
-      maxExpAvgSq[i] = v;
-    }
-    param[i] = p - (stepSize * m) / (Math.sqrt(v) / biasCorrection2Sqrt + eps);
-  }
+  checkLengths('adamUpdate', param, { grad, expAvg, expAvgSq, maxExpAvgSq });
+  const [beta1, beta2] = h.betas;
+  const adam: AdamStep = {
+    decay: decoupledWeightDecay ? 1 - h.lr * h.weightDecay : 1,
+    l2: decoupledWeightDecay ? 0 : h.weightDecay,
+    sign: h.maximize ? -1 : 1,
+    beta1,
+    beta2,
+    stepSize: h.lr / (1 - beta1 ** step),
+    biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+    eps: h.eps,
+  };
+  const f = (a: TypedArray) => asFloat(a, 'adamUpdate');
+  getBackend().adamStep(adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq && h.amsgrad ? f(maxExpAvgSq) : null);
 }
 
 type AdamState = { step?: number; expAvg?: Tensor; expAvgSq?: Tensor; maxExpAvgSq?: Tensor };

@@ -3,7 +3,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
-import { checkBoolean, checkNonNegative } from './check-hyper.js';
+import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
+import { getBackend } from '../backend/registry.js';
+import type { RmspropStep } from '../backend/backend.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -27,36 +29,19 @@ export interface RMSpropBuffers {
 }
 
 /**
- * One RMSprop update of `param` in place, torch's single-tensor form:
+ * One RMSprop update of `param` in place (on the active backend), torch's single-tensor form:
  *   g = grad + weightDecay * param;   s = alpha * s + (1 - alpha) * g^2
  *   centered: a = alpha * a + (1 - alpha) * g;  denom = sqrt(s - a^2) + eps,   otherwise denom = sqrt(s) + eps
  *   momentum > 0: buf = momentum * buf + g / denom;  param -= lr * buf,   otherwise param -= lr * g / denom
  */
 export function rmspropUpdate(param: TypedArray, grad: TypedArray, buffers: RMSpropBuffers, h: RMSpropOptions): void {
-  const { lr, alpha, eps, weightDecay, momentum } = h;
   const { squareAvg, momentumBuffer, gradAvg } = buffers;
-  if (momentum > 0 && !momentumBuffer) throw new Error('rmspropUpdate: momentum > 0 needs a momentum buffer');
+  if (h.momentum > 0 && !momentumBuffer) throw new Error('rmspropUpdate: momentum > 0 needs a momentum buffer');
   if (h.centered && !gradAvg) throw new Error('rmspropUpdate: centered needs a gradAvg buffer');
-  const sign = h.maximize ? -1 : 1;
-  for (let i = 0; i < param.length; i++) {
-    const g = sign * grad[i] + weightDecay * param[i];
-    const s = alpha * squareAvg[i] + (1 - alpha) * g * g;
-    squareAvg[i] = s;
-    let variance = s;
-    if (h.centered) {
-      const a = alpha * gradAvg![i] + (1 - alpha) * g;
-      gradAvg![i] = a;
-      variance = s - a * a;
-    }
-    const denom = Math.sqrt(variance) + eps;
-    if (momentum > 0) {
-      const buf = momentum * momentumBuffer![i] + g / denom;
-      momentumBuffer![i] = buf;
-      param[i] -= lr * buf;
-    } else {
-      param[i] -= (lr * g) / denom;
-    }
-  }
+  checkLengths('rmspropUpdate', param, { grad, squareAvg, momentumBuffer, gradAvg });
+  const step: RmspropStep = { lr: h.lr, alpha: h.alpha, eps: h.eps, weightDecay: h.weightDecay, momentum: h.momentum, sign: h.maximize ? -1 : 1 };
+  const f = (a: TypedArray) => asFloat(a, 'rmspropUpdate');
+  getBackend().rmspropStep(step, f(param), f(grad), f(squareAvg), h.momentum > 0 ? f(momentumBuffer!) : null, h.centered ? f(gradAvg!) : null);
 }
 
 type RMSpropState = { step?: number; squareAvg?: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };

@@ -2,7 +2,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
-import { checkBoolean, checkNonNegative } from './check-hyper.js';
+import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
+import { getBackend } from '../backend/registry.js';
+import type { SgdStep } from '../backend/backend.js';
 
 export interface SGDOptions {
   lr: number;
@@ -18,7 +20,7 @@ export interface SGDOptions {
 }
 
 /**
- * One SGD update of `param` in place, in torch's single-tensor form:
+ * One SGD update of `param` in place (on the active backend), in torch's single-tensor form:
  *   d = grad + weightDecay * param
  *   buf = d (first step) or momentum * buf + (1 - dampening) * d
  *   d = nesterov ? d + momentum * buf : buf
@@ -26,18 +28,13 @@ export interface SGDOptions {
  * `momentumBuffer` is needed when momentum != 0; `firstStep` says it holds no history yet.
  */
 export function sgdUpdate(param: TypedArray, grad: TypedArray, momentumBuffer: TypedArray | null, firstStep: boolean, h: SGDOptions): void {
-  const { lr, momentum, dampening, weightDecay, nesterov } = h;
-  const sign = h.maximize ? -1 : 1;
-  if (momentum !== 0 && !momentumBuffer) throw new Error('sgdUpdate: momentum != 0 needs a momentum buffer');
-  for (let i = 0; i < param.length; i++) {
-    let d = sign * grad[i] + weightDecay * param[i];
-    if (momentumBuffer) {
-      const buf = firstStep ? d : momentum * momentumBuffer[i] + (1 - dampening) * d;
-      momentumBuffer[i] = buf;
-      d = nesterov ? d + momentum * buf : buf;
-    }
-    param[i] -= lr * d;
-  }
+  if (h.momentum !== 0 && !momentumBuffer) throw new Error('sgdUpdate: momentum != 0 needs a momentum buffer');
+  checkLengths('sgdUpdate', param, { grad, momentumBuffer });
+  const step: SgdStep = {
+    lr: h.lr, momentum: h.momentum, keep: 1 - h.dampening, weightDecay: h.weightDecay, nesterov: h.nesterov,
+    sign: h.maximize ? -1 : 1, firstStep,
+  };
+  getBackend().sgdStep(step, asFloat(param, 'sgdUpdate'), asFloat(grad, 'sgdUpdate'), momentumBuffer && asFloat(momentumBuffer, 'sgdUpdate'));
 }
 
 type SGDState = { momentumBuffer?: Tensor };

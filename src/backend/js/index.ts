@@ -4,6 +4,7 @@ import { matmulRef } from './matmul.js';
 import { conv2dRef, conv2dBackwardInputRef, conv2dBackwardFilterRef } from './conv2d.js';
 import { channelAffineRef, channelSumsRef } from './channel.js';
 import { maxPool2dRef, maxPool2dBackwardRef, avgPool2dRef, avgPool2dBackwardRef } from './pool2d.js';
+import { adamStepRef, rmspropStepRef, sgdStepRef } from './optim.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -17,4 +18,7 @@ export const jsBackend: Backend = {
   avgPool2dBackward: avgPool2dBackwardRef,
   channelAffine: channelAffineRef,
   channelSums: channelSumsRef,
+  sgdStep: sgdStepRef,
+  adamStep: adamStepRef,
+  rmspropStep: rmspropStepRef,
 };

@@ -2,7 +2,8 @@
 // default where WebAssembly SIMD validates (unless CONVKIT_BACKEND=js). Every case it does not cover
 // (float64 data, empty shapes, kernels not loaded yet) goes to the reference kernels, and is counted.
 import type {
-  AvgPoolMode, Backend, ChannelAffine, ChannelSums, Conv2dParams, FloatArray, MatmulParams, Pool2dParams,
+  AdamStep, AvgPoolMode, Backend, ChannelAffine, ChannelSums, Conv2dParams, FloatArray, MatmulParams, Pool2dParams,
+  RmspropStep, SgdStep,
 } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import { registerBackend } from '../registry.js';
@@ -10,6 +11,7 @@ import * as channel from './channel-ops.js';
 import * as conv from './conv2d-ops.js';
 import { WasmMemoryExhausted } from './memory-arena.js';
 import { matmul } from './matmul-op.js';
+import * as optim from './optim-ops.js';
 import * as pool from './pool2d-ops.js';
 import { getRuntime, simdSupported } from './runtime-loader.js';
 import { countFallback, countKernel } from './stats.js';
@@ -149,6 +151,33 @@ export const wasmBackend: Backend = {
       [a, p.b],
       (rt) => (channel.channelSums(rt, p, f32(a), p.b && f32(p.b), sums, dots), 'channelSums'),
       () => jsBackend.channelSums(p, a, sums, dots),
+    );
+  },
+
+  sgdStep(h: SgdStep, param: FloatArray, grad: FloatArray, buffer: FloatArray | null): void {
+    dispatch(
+      'sgdStep',
+      [param, grad, buffer],
+      (rt) => (optim.sgdStep(rt, h, f32(param), f32(grad), buffer && f32(buffer)), 'sgdStep'),
+      () => jsBackend.sgdStep(h, param, grad, buffer),
+    );
+  },
+
+  adamStep(h: AdamStep, param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null): void {
+    dispatch(
+      'adamStep',
+      [param, grad, expAvg, expAvgSq, maxExpAvgSq],
+      (rt) => (optim.adamStep(rt, h, f32(param), f32(grad), f32(expAvg), f32(expAvgSq), maxExpAvgSq && f32(maxExpAvgSq)), 'adamStep'),
+      () => jsBackend.adamStep(h, param, grad, expAvg, expAvgSq, maxExpAvgSq),
+    );
+  },
+
+  rmspropStep(h: RmspropStep, param: FloatArray, grad: FloatArray, squareAvg: FloatArray, buffer: FloatArray | null, gradAvg: FloatArray | null): void {
+    dispatch(
+      'rmspropStep',
+      [param, grad, squareAvg, buffer, gradAvg],
+      (rt) => (optim.rmspropStep(rt, h, f32(param), f32(grad), f32(squareAvg), buffer && f32(buffer), gradAvg && f32(gradAvg)), 'rmspropStep'),
+      () => jsBackend.rmspropStep(h, param, grad, squareAvg, buffer, gradAvg),
     );
   },
 };

@@ -18,4 +18,7 @@ export const CONVKIT_KERNEL_NAMES = [
   'channelSums',
   'winogradFilter',
   'winogradConv',
+  'sgdStep',
+  'adamStep',
+  'rmspropStep',
 ] as const;

@@ -134,3 +134,17 @@ export const WinogradField = {
   vRows: 56,
 } as const;
 export const WINOGRAD_RECORD_BYTES = 60;
+
+/** Optimiser step record (sgdStep, adamStep, rmspropStep): i32 fields, then float64 factors from `h`. */
+export const OptimField = {
+  n: 0,
+  param: 4,
+  grad: 8,
+  a: 12,
+  b: 16,
+  c: 20,
+  flags: 24,
+  h: 32,
+} as const;
+export const OptimFlag = { nesterov: 1, firstStep: 2 } as const;
+export const OPTIM_RECORD_BYTES = 32 + 10 * 8;
