@@ -49,7 +49,7 @@ const SIMD_PATHS = [
   'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'channelAffine', 'channelSums',
-  'sgdStep', 'adamStep', 'rmspropStep',
+  'sgdStep', 'adamStep', 'rmspropStep', 'relu', 'reluBackward',
 ];
 
 // ---------------------------------------------------------------------------------------------- matmul
@@ -417,6 +417,29 @@ describe('wasm backend', () => {
           wasmBackend.channelAffine({ channels, center: null, scale: ones, shift: new Float64Array(channels), second: null, relu: true }, x, y);
           const expected = [NaN, 0, 0, 0, 1e-30, Infinity, 0, 3, 0, NaN, 1, 0];
           expected.forEach((e, i) => assert.ok(Object.is(y[i], Math.fround(e)), `channels ${channels}, element ${i}: ${y[i]}, expected ${e}`));
+        }
+      });
+
+      it('ReLU and its gradient match the reference bit for bit: NaN, -0, infinities, odd lengths, in place', () => {
+        const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+        for (const n of [1, 3, 4, 5, 7, 33, 32768 + 5, 200003]) {
+          const x = randomF32(n);
+          const specials = [NaN, -NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45];
+          specials.forEach((v, i) => { if (i < n) x[(i * 7919) % n] = v; });
+          const dy = randomF32(n);
+          const y = new Float32Array(n).fill(NaN);
+          const yRef = new Float32Array(n);
+          wasmBackend.relu(x, y);
+          jsBackend.relu(x, yRef);
+          assert.deepEqual(bitsOf(y), bitsOf(yRef), `relu n=${n}`);
+          const inPlace = x.slice();
+          wasmBackend.relu(inPlace, inPlace);
+          assert.deepEqual(bitsOf(inPlace), bitsOf(yRef), `relu in place n=${n}`);
+          const dx = new Float32Array(n).fill(NaN);
+          const dxRef = new Float32Array(n);
+          wasmBackend.reluBackward(x, dy, dx);
+          jsBackend.reluBackward(x, dy, dxRef);
+          assert.deepEqual(bitsOf(dx), bitsOf(dxRef), `reluBackward n=${n}`);
         }
       });
 

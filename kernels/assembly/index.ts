@@ -10,3 +10,4 @@ export { filterGradDirect } from './filter-grad-direct';
 export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
+export { relu, reluBackward } from './relu';

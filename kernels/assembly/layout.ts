@@ -129,14 +129,10 @@ export const W_NEXT: usize = 48; // the next unclaimed block (atomic counter, 0 
 export const W_PIECES: usize = 52; // 3x3 pieces per side: (k - 1) / 2
 export const W_V_ROWS: usize = 56; // input tiles a block's V holds at most
 
-// Optimiser steps (sgdStep, adamStep, rmspropStep): i32 fields, then float64 factors from O_H.
-export const O_N: usize = 0; // elements
-export const O_PARAM: usize = 4;
-export const O_GRAD: usize = 8;
-export const O_A: usize = 12; // SGD: momentum buffer; Adam: expAvg; RMSprop: squareAvg
-export const O_B: usize = 16; // Adam: expAvgSq; RMSprop: momentum buffer (0 = none)
-export const O_C: usize = 20; // Adam: maxExpAvgSq (0 = no AMSGrad); RMSprop: gradAvg (0 = not centered)
-export const O_FLAGS: usize = 24; // SGD: O_NESTEROV | O_FIRST_STEP
-export const O_H: usize = 32; // f64 [10], in the order of each kernel's factors (kernels/assembly/optim.ts)
-export const O_NESTEROV: i32 = 1;
-export const O_FIRST_STEP: i32 = 2;
+// Pointwise kernels over arrays of PW_N elements (optimiser steps, ReLU): i32 fields, then float64 factors.
+export const PW_N: usize = 0;
+export const PW_ARRAYS: usize = 4; // u32 [6]: the kernel's arrays in its order (0 = absent)
+export const PW_FLAGS: usize = 28;
+export const PW_H: usize = 32; // f64 [10], in the order of each kernel's factors
+export const PW_NESTEROV: i32 = 1; // sgdStep flags
+export const PW_FIRST_STEP: i32 = 2;

@@ -1,10 +1,8 @@
 // Optimiser steps over a float32 parameter and its state, two elements at a time in float64 (f64x2):
 // the same expressions, in the same order, as the reference (src/backend/js/optim.ts), so results agree
-// bit for bit. Threads share fixed ranges of element pairs. A last, odd element is computed as the first
-// lane of a pair: the second lane reads past the array and stores one float into the padding the arena
-// leaves after every odd-length array (allocations are rounded to 64 bytes).
+// bit for bit. Arrays (pointwise-share.ts): 0 param, 1 grad, then the state.
 import * as L from './layout';
-import { shareStart } from './work-split';
+import { array, shareBytes } from './pointwise-share';
 
 @inline
 function load2(p: usize): v128 {
@@ -18,25 +16,17 @@ function store2(p: usize, v: v128): void {
 
 @inline
 function factor(task: usize, i: i32): v128 {
-  return f64x2.splat(load<f64>(task + L.O_H + <usize>(i << 3)));
-}
-
-/** This thread's element pairs: byte offsets [start, end) into each array. */
-@inline
-function shareBytes(task: usize, tid: i32, nthreads: i32, end: bool): usize {
-  const pairs = (load<i32>(task, L.O_N) + 1) >> 1;
-  return <usize>shareStart(pairs, end ? tid + 1 : tid, nthreads) << 3;
+  return f64x2.splat(load<f64>(task + L.PW_H + <usize>(i << 3)));
 }
 
 /** SGD. Factors: lr, momentum, 1 - dampening, weightDecay, sign. */
 export function sgdStep(task: usize, tid: i32, nthreads: i32): void {
-  const param = <usize>load<i32>(task, L.O_PARAM), grad = <usize>load<i32>(task, L.O_GRAD);
-  const buffer = <usize>load<i32>(task, L.O_A);
-  const flags = load<i32>(task, L.O_FLAGS);
-  const nesterov = (flags & L.O_NESTEROV) != 0, firstStep = (flags & L.O_FIRST_STEP) != 0;
+  const param = array(task, 0), grad = array(task, 1), buffer = array(task, 2);
+  const flags = load<i32>(task, L.PW_FLAGS);
+  const nesterov = (flags & L.PW_NESTEROV) != 0, firstStep = (flags & L.PW_FIRST_STEP) != 0;
   const lr = factor(task, 0), momentum = factor(task, 1), keep = factor(task, 2), weightDecay = factor(task, 3), sign = factor(task, 4);
-  const end = shareBytes(task, tid, nthreads, true);
-  for (let o = shareBytes(task, tid, nthreads, false); o < end; o += 8) {
+  const end = shareBytes(task, tid, nthreads, 2, true);
+  for (let o = shareBytes(task, tid, nthreads, 2, false); o < end; o += 8) {
     const p = load2(param + o);
     let d = f64x2.add(f64x2.mul(sign, load2(grad + o)), f64x2.mul(weightDecay, p));
     if (buffer) {
@@ -50,13 +40,13 @@ export function sgdStep(task: usize, tid: i32, nthreads: i32): void {
 
 /** Adam / AdamW. Factors: decay, l2, sign, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, sqrt(1 - beta2^t), eps. */
 export function adamStep(task: usize, tid: i32, nthreads: i32): void {
-  const param = <usize>load<i32>(task, L.O_PARAM), grad = <usize>load<i32>(task, L.O_GRAD);
-  const expAvg = <usize>load<i32>(task, L.O_A), expAvgSq = <usize>load<i32>(task, L.O_B), maxExpAvgSq = <usize>load<i32>(task, L.O_C);
+  const param = array(task, 0), grad = array(task, 1);
+  const expAvg = array(task, 2), expAvgSq = array(task, 3), maxExpAvgSq = array(task, 4);
   const decay = factor(task, 0), l2 = factor(task, 1), sign = factor(task, 2);
   const beta1 = factor(task, 3), keep1 = factor(task, 4), beta2 = factor(task, 5), keep2 = factor(task, 6);
   const stepSize = factor(task, 7), correction2 = factor(task, 8), eps = factor(task, 9);
-  const end = shareBytes(task, tid, nthreads, true);
-  for (let o = shareBytes(task, tid, nthreads, false); o < end; o += 8) {
+  const end = shareBytes(task, tid, nthreads, 2, true);
+  for (let o = shareBytes(task, tid, nthreads, 2, false); o < end; o += 8) {
     const p = f64x2.mul(load2(param + o), decay);
     const g = f64x2.add(f64x2.mul(sign, load2(grad + o)), f64x2.mul(l2, p));
     const m = f64x2.add(f64x2.mul(beta1, load2(expAvg + o)), f64x2.mul(keep1, g));
@@ -74,12 +64,12 @@ export function adamStep(task: usize, tid: i32, nthreads: i32): void {
 
 /** RMSprop. Factors: lr, alpha, 1 - alpha, eps, weightDecay, momentum, sign. */
 export function rmspropStep(task: usize, tid: i32, nthreads: i32): void {
-  const param = <usize>load<i32>(task, L.O_PARAM), grad = <usize>load<i32>(task, L.O_GRAD);
-  const squareAvg = <usize>load<i32>(task, L.O_A), buffer = <usize>load<i32>(task, L.O_B), gradAvg = <usize>load<i32>(task, L.O_C);
+  const param = array(task, 0), grad = array(task, 1);
+  const squareAvg = array(task, 2), buffer = array(task, 3), gradAvg = array(task, 4);
   const lr = factor(task, 0), alpha = factor(task, 1), keep = factor(task, 2), eps = factor(task, 3);
   const weightDecay = factor(task, 4), momentum = factor(task, 5), sign = factor(task, 6);
-  const end = shareBytes(task, tid, nthreads, true);
-  for (let o = shareBytes(task, tid, nthreads, false); o < end; o += 8) {
+  const end = shareBytes(task, tid, nthreads, 2, true);
+  for (let o = shareBytes(task, tid, nthreads, 2, false); o < end; o += 8) {
     const p = load2(param + o);
     const g = f64x2.add(f64x2.mul(sign, load2(grad + o)), f64x2.mul(weightDecay, p));
     const s = f64x2.add(f64x2.mul(alpha, load2(squareAvg + o)), f64x2.mul(f64x2.mul(keep, g), g));

@@ -156,6 +156,11 @@ export interface Backend {
   /** sums (and dots, when p.b is given) overwritten with the per-channel sums of a. */
   channelSums(p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null): void;
 
+  /** y (may be x) = max(0, x); NaN passes, -0 becomes +0. */
+  relu(x: FloatArray, y: FloatArray): void;
+  /** dx = dy where x > 0 (x: the ReLU's input or its output), else 0; NaN in x passes dy. */
+  reluBackward(x: FloatArray, dy: FloatArray, dx: FloatArray): void;
+
   /** SGD: param and momentumBuffer (null: no momentum) updated in place. */
   sgdStep(h: SgdStep, param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null): void;
   /** Adam / AdamW: param and the averages updated in place; maxExpAvgSq non-null for AMSGrad. */

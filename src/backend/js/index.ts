@@ -5,6 +5,7 @@ import { conv2dRef, conv2dBackwardInputRef, conv2dBackwardFilterRef } from './co
 import { channelAffineRef, channelSumsRef } from './channel.js';
 import { maxPool2dRef, maxPool2dBackwardRef, avgPool2dRef, avgPool2dBackwardRef } from './pool2d.js';
 import { adamStepRef, rmspropStepRef, sgdStepRef } from './optim.js';
+import { reluBackwardRef, reluRef } from './pointwise.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -18,6 +19,8 @@ export const jsBackend: Backend = {
   avgPool2dBackward: avgPool2dBackwardRef,
   channelAffine: channelAffineRef,
   channelSums: channelSumsRef,
+  relu: reluRef,
+  reluBackward: reluBackwardRef,
   sgdStep: sgdStepRef,
   adamStep: adamStepRef,
   rmspropStep: rmspropStepRef,

@@ -13,6 +13,7 @@ import { WasmMemoryExhausted } from './memory-arena.js';
 import { matmul } from './matmul-op.js';
 import * as optim from './optim-ops.js';
 import * as pool from './pool2d-ops.js';
+import * as relu from './relu-ops.js';
 import { getRuntime, simdSupported } from './runtime-loader.js';
 import { countFallback, countKernel } from './stats.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -151,6 +152,19 @@ export const wasmBackend: Backend = {
       [a, p.b],
       (rt) => (channel.channelSums(rt, p, f32(a), p.b && f32(p.b), sums, dots), 'channelSums'),
       () => jsBackend.channelSums(p, a, sums, dots),
+    );
+  },
+
+  relu(x: FloatArray, y: FloatArray): void {
+    dispatch('relu', [x, y], (rt) => (relu.relu(rt, f32(x), f32(y)), 'relu'), () => jsBackend.relu(x, y));
+  },
+
+  reluBackward(x: FloatArray, dy: FloatArray, dx: FloatArray): void {
+    dispatch(
+      'reluBackward',
+      [x, dy, dx],
+      (rt) => (relu.reluBackward(rt, f32(x), f32(dy), f32(dx)), 'reluBackward'),
+      () => jsBackend.reluBackward(x, dy, dx),
     );
   },
 

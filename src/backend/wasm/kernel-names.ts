@@ -21,4 +21,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'sgdStep',
   'adamStep',
   'rmspropStep',
+  'relu',
+  'reluBackward',
 ] as const;

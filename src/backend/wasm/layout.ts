@@ -135,16 +135,15 @@ export const WinogradField = {
 } as const;
 export const WINOGRAD_RECORD_BYTES = 60;
 
-/** Optimiser step record (sgdStep, adamStep, rmspropStep): i32 fields, then float64 factors from `h`. */
-export const OptimField = {
+/** Pointwise record (optimiser steps, ReLU): i32 fields, then float64 factors from `h`. */
+export const PointwiseField = {
   n: 0,
-  param: 4,
-  grad: 8,
-  a: 12,
-  b: 16,
-  c: 20,
-  flags: 24,
+  /** u32 [6]: the kernel's arrays in its order. */
+  arrays: 4,
+  flags: 28,
   h: 32,
 } as const;
-export const OptimFlag = { nesterov: 1, firstStep: 2 } as const;
-export const OPTIM_RECORD_BYTES = 32 + 10 * 8;
+export const POINTWISE_MAX_ARRAYS = 6;
+export const POINTWISE_MAX_FACTORS = 10;
+export const POINTWISE_RECORD_BYTES = 32 + POINTWISE_MAX_FACTORS * 8;
+export const SgdFlag = { nesterov: 1, firstStep: 2 } as const;
