@@ -3,8 +3,11 @@
 // with every peer, which slows each of them; see bench/README.md).
 //   node --import tsx bench/api-loop.ts                    LeNet-5 training step, batch 64, 1 and 2 threads
 //   node --import tsx bench/api-loop.ts --matmul 512,1024  F.matmul of n x n matrices, 1 and 2 threads
-import { F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
+//   node --import tsx bench/api-loop.ts --resnet           ResNet-18 training step (Adam), batch 16 of 32x32
+import { Adam, F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
+import type { Module } from '../src/nn/module.js';
 import { lenet5 } from '../src/models/lenet.js';
+import { resnet18 } from '../src/models/resnet.js';
 
 const WARMUP_STEPS = 30;
 
@@ -20,11 +23,10 @@ function medianMs(run: () => unknown, runs: number): { median: number; min: numb
   return { median: times[times.length >> 1], min: times[0] };
 }
 
-function lenetStep(): () => Tensor {
-  const model = lenet5();
-  const optimizer = new SGD(model.parameters(), { lr: 0.01 });
-  const images = randn([64, 28, 28, 1]);
-  const labels = fromTypedArray(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64]);
+/** One training step of `model` on a fixed batch: forward, cross-entropy, backward, optimiser update. */
+function trainingStep(model: Module, optimizer: SGD | Adam, images: Tensor): () => Tensor {
+  const batch = images.shape[0];
+  const labels = fromTypedArray(Int32Array.from({ length: batch }, (_, i) => i % 10), [batch]);
   return () => {
     optimizer.zeroGrad();
     const loss = F.crossEntropy(model.forward(images), labels);
@@ -34,10 +36,26 @@ function lenetStep(): () => Tensor {
   };
 }
 
+function lenetStep(): () => Tensor {
+  const model = lenet5();
+  return trainingStep(model, new SGD(model.parameters(), { lr: 0.01 }), randn([64, 28, 28, 1]));
+}
+
+/** ResNet-18 with Adam: 11.2 M parameters, so the optimiser update is a visible share of the step. */
+function resnetStep(): () => Tensor {
+  const model = resnet18({ numClasses: 10 });
+  return trainingStep(model, new Adam(model.parameters(), { lr: 1e-3 }), randn([16, 32, 32, 3]));
+}
+
 await ready();
 const matmulAt = process.argv.indexOf('--matmul');
 for (const threads of [1, 2]) {
   setNumThreads(threads);
+  if (process.argv.includes('--resnet')) {
+    const { median, min } = medianMs(resnetStep(), 20);
+    console.log(`ResNet-18 training step (Adam), batch 16 of 32x32, ${threads} thread(s): median ${median.toFixed(1)} ms (min ${min.toFixed(1)})`);
+    continue;
+  }
   if (matmulAt < 0) {
     const { median, min } = medianMs(lenetStep(), 100);
     console.log(`LeNet-5 training step, batch 64, ${threads} thread(s): median ${median.toFixed(2)} ms (min ${min.toFixed(2)})`);
