@@ -1,10 +1,10 @@
 // Winograd F(2x2, 3x3) against the indirect GEMM on 'same' convs of ResNet, VGG, AlexNet and GoogLeNet
-// layers and the benchmark's (b)-(e): forward ms of each, the speed-up, and which one the backend picks
-// (usesWinograd).
+// layers and the benchmark's (b)-(e): forward and filter-gradient ms of each, the speed-ups, and which
+// one the backend picks (usesWinograd). The input gradient is a forward conv (flipped weights).
 //   node --import tsx kernels/measure-winograd.ts [--threads 1,2]
 import type { Conv2dParams } from '../src/backend/backend.js';
 import { ready, setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
-import { setWinogradMode, usesWinograd } from '../src/backend/wasm/winograd-runner.js';
+import { setWinogradMode, usesWinograd, usesWinogradFilterGrad } from '../src/backend/wasm/winograd-runner.js';
 
 // [batch, side, inC, outC, kernel (3 when left out)]
 const shapes: [number, number, number, number, number?][] = [
@@ -37,7 +37,7 @@ const rand = (n: number) => new Float32Array(n).map(() => Math.random() - 0.5);
 for (const threads of threadCounts) {
   setNumThreads(threads);
   await ready();
-  console.log(`${threads} thread(s): forward ms, Winograd | indirect GEMM | speed-up | picked`);
+  console.log(`${threads} thread(s): forward ms, Winograd | indirect GEMM | speed-up; filter gradient ms, Winograd | im2col | speed-up; picked (forward, gradient)`);
   for (const [batch, side, inC, outC, k = 3] of shapes) {
     const p: Conv2dParams = {
       batch, inH: side, inW: side, inC, outH: side, outW: side, outC, kH: k, kW: k,
@@ -46,13 +46,20 @@ for (const threads of threadCounts) {
     const x = rand(batch * side * side * inC);
     const w = rand(k * k * inC * outC);
     const y = new Float32Array(batch * side * side * outC);
-    const picked = usesWinograd(p) ? 'winograd' : 'igemm';
-    setWinogradMode('always');
-    const winograd = medianMs(() => wasmBackend.conv2d(p, x, w, null, y));
-    setWinogradMode('never');
-    const igemm = medianMs(() => wasmBackend.conv2d(p, x, w, null, y));
-    setWinogradMode('auto');
+    const dy = rand(y.length);
+    const dw = new Float32Array(w.length);
+    const picked = `${usesWinograd(p) ? 'winograd' : 'igemm'}, ${usesWinogradFilterGrad(p) ? 'winograd' : 'im2col'}`;
+    const time = (mode: 'always' | 'never') => {
+      setWinogradMode(mode);
+      const forward = medianMs(() => wasmBackend.conv2d(p, x, w, null, y));
+      const filterGrad = medianMs(() => wasmBackend.conv2dBackwardFilter(p, x, dy, dw));
+      setWinogradMode('auto');
+      return [forward, filterGrad];
+    };
+    const [winograd, winogradGrad] = time('always');
+    const [igemm, im2colGrad] = time('never');
     const name = `${k}x${k} ${batch}x${side}x${side} ${inC}->${outC}`;
-    console.log(`  ${name.padEnd(26)} ${winograd.toFixed(3).padStart(8)} | ${igemm.toFixed(3).padStart(8)} | ${(igemm / winograd).toFixed(2).padStart(5)}x | ${picked}`);
+    const cols = (a: number, b: number) => `${a.toFixed(3).padStart(8)} | ${b.toFixed(3).padStart(8)} | ${(b / a).toFixed(2).padStart(5)}x`;
+    console.log(`  ${name.padEnd(26)} ${cols(winograd, igemm)}; ${cols(winogradGrad, im2colGrad)}; ${picked}`);
   }
 }

@@ -1,5 +1,6 @@
 // Deterministic by default (DESIGN.md, decision 7): a wasm kernel's result must not depend on how many
-// threads computed it, nor on which thread claimed which chunk. Each case runs 20 times on 2 threads and
+// threads computed it, nor on which thread claimed which chunk (Winograd's filter gradient included: its
+// tiles are summed in slices fixed by the shape). Each case runs 20 times on 2 threads and
 // 20 times on 1, and every result must be bit-identical to the first. The shapes cover each way threads
 // share a GEMM, including the split reduction of filter gradients (LeNet conv1's dW: a 25x6 output summed
 // over 50,176 positions) and of a matmul with a small output and a long depth.
@@ -90,6 +91,7 @@ const CASES: Case[] = [
   convCase('3x3 same conv over 32 channels (Winograd: threads claim blocks of tiles)', conv(4, 12, 32, 32, 3, { pad: 1 })),
   convCase('5x5 same conv over 32 channels (Winograd, four 3x3 pieces: blocks read a halo)', conv(4, 12, 32, 32, 5, { pad: 2 })),
   convCase('5x5 same conv, 12 -> 32 channels (indirect GEMM)', conv(4, 12, 12, 32, 5, { pad: 2 })),
+  convCase('3x3 same conv on 36 tiles (Winograd filter gradient: one slice, rows shared by 2 threads)', conv(1, 12, 32, 32, 3, { pad: 1 })),
   convCase('strided 3x3 conv (col2im), small output channels', conv(8, 15, 5, 7, 3, { stride: 2, pad: 1 })),
   convCase('depthwise 3x3 over 19 channels', conv(4, 16, 19, 19, 3, { pad: 1, groups: 19 })),
   matmulCase('matmul 20x4000x24 (split reduction)', 20, 4000, 24),

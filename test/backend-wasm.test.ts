@@ -46,6 +46,7 @@ const SIMD_PATHS = [
   'conv2dBackwardInput.winograd',
   'conv2dBackwardInput.col2im', 'conv2dBackwardInput.depthwise',
   'conv2dBackwardFilter.im2col', 'conv2dBackwardFilter.direct', 'conv2dBackwardFilter.pointwise',
+  'conv2dBackwardFilter.winograd',
   'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'channelAffine', 'channelSums',
@@ -350,7 +351,7 @@ describe('wasm backend', () => {
         checkConv({ batch: 2, inH: 11, inW: 11, inC: 32, outC: 32, kH: 3, kW: 3, stride: [2, 2], pad: [1, 1, 1, 1] });
       });
 
-      it('conv2d: 3x3 and 5x5 stride-1 convs through Winograd F(2x2, 3x3): channel tails, odd sizes, every padding', (t) => {
+      it('conv2d: 3x3 and 5x5 stride-1 convs through Winograd F(2x2, 3x3), all three passes: channel tails, odd sizes, every padding', (t) => {
         // Tiles are 2x2 outputs from 4x4 patches: odd output sizes leave half tiles; channel counts around
         // multiples of 4 and 8 exercise the transforms' and the GEMMs' tails; padding 0 to k-1 on each side
         // keeps the input gradient (padding k-1-p) on Winograd too. 5x5 filters run as four 3x3 pieces over
@@ -370,6 +371,7 @@ describe('wasm backend', () => {
           checkConv({ batch: 1, inH: 1, inW: 1, inC: 16, outC: 16, kH: k, kW: k, pad: samePad }); // one pixel
           checkConv({ batch: 8, inH: 6, inW: 5, inC: 16, outC: 18, kH: k, kW: k, pad: samePad }); // tiles across images
           checkConv({ batch: 1, inH: 30, inW: 30, inC: 64, outC: 64, kH: k, kW: k, pad: samePad }); // many blocks
+          checkConv({ batch: 4, inH: 24, inW: 24, inC: 16, outC: 24, kH: k, kW: k, pad: samePad }); // gradient: 8 slices
           checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: k, kW: k, pad: samePad }); // deep, few tiles
         }
         // Padding k makes the input gradient's padding negative: that stays on col2im.

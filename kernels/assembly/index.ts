@@ -11,3 +11,4 @@ export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
 export { relu, reluBackward } from './relu';
+export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';

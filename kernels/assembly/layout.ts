@@ -136,3 +136,8 @@ export const PW_FLAGS: usize = 28;
 export const PW_H: usize = 32; // f64 [10], in the order of each kernel's factors
 export const PW_NESTEROV: i32 = 1; // sgdStep flags
 export const PW_FIRST_STEP: i32 = 2;
+// Winograd filter gradient (winogradFilterGrad, winogradFilterGradOut); W_Y holds dy, W_W receives dW.
+export const W_SLICES: usize = 60; // fixed slices of output tiles, each summed into its own partial dU
+export const W_SLICE_TILES: usize = 64;
+export const W_PARTIAL: usize = 68; // f32 [slices][16][depth rounded to MR][Cout rounded to 8] (slabStride apart)
+export const W_ROW_CHUNKS: usize = 72; // work items per slice: each sums the slice into its own rows of dU

@@ -19,10 +19,10 @@ import { directKernel } from './direct-microkernel';
 import { claimChunk, shareStart } from './work-split';
 import { storeLanes } from './simd';
 
-const E: i32 = 16; // transformed tile size (4x4)
+export const E: i32 = 16; // transformed tile size (4x4)
 
 @inline
-function roundUp(n: i32, to: i32): i32 {
+export function roundUp(n: i32, to: i32): i32 {
   return (n + to - 1) / to * to;
 }
 
@@ -32,7 +32,7 @@ function roundUp(n: i32, to: i32): i32 {
  * multiples of 4 KiB, which the cache indexes alike: that cost up to 2x on the whole conv).
  */
 @inline
-function slabStride(rows: i32, rowBytes: usize): usize {
+export function slabStride(rows: i32, rowBytes: usize): usize {
   return <usize>rows * rowBytes + 64;
 }
 
@@ -150,33 +150,47 @@ function inputTileOf(t: i32, tilesH: i32, tilesW: i32, gridH: i32, gridW: i32): 
 export function winogradConv(task: usize, tid: i32, nthreads: i32): void {
   const conv = <usize>load<i32>(task, L.W_CONV);
   const block = load<i32>(task, L.W_BLOCK);
-  const pieces = load<i32>(task, L.W_PIECES);
   const scratch = <usize>load<i32>(task, L.W_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.W_SCRATCH_STRIDE);
   const cinP = roundUp(load<i32>(conv, L.C_IN_C), 4), coutP = roundUp(load<i32>(conv, L.C_OUT_C), 8);
-  const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
-  const gridH = tilesH + pieces - 1, gridW = tilesW + pieces - 1;
-  const rowBytes = <usize>cinP * 4;
   const bases = scratch;
   const rowOffsets = scratch + 64;
   const v = rowOffsets + <usize>roundUp(block * 4, 64);
-  const m = v + <usize>E * slabStride(load<i32>(task, L.W_V_ROWS), rowBytes);
-  const tiles = load<i32>(conv, L.C_BATCH) * tilesH * tilesW;
+  const m = v + <usize>E * slabStride(load<i32>(task, L.W_V_ROWS), <usize>cinP * 4);
+  const tiles = tileCount(conv);
   const blocks = (tiles + block - 1) / block;
   for (let b = claimChunk(task + L.W_NEXT); b < blocks; b = claimChunk(task + L.W_NEXT)) {
     const t0 = b * block;
     const count = min(block, tiles - t0);
-    // Input tiles [first, last]: from the first tile's own to the last tile's last piece's.
-    const first = inputTileOf(t0, tilesH, tilesW, gridH, gridW);
-    const last = inputTileOf(t0 + count - 1, tilesH, tilesW, gridH, gridW) + (pieces - 1) * (gridW + 1);
-    // Rows past `count` (up to a whole micro-tile) repeat the last tile; their results are not stored.
-    for (let r = 0; r < roundUp(count, MR); r++) {
-      const own = inputTileOf(t0 + min(r, count - 1), tilesH, tilesW, gridH, gridW);
-      store<u32>(rowOffsets + <usize>(r << 2), <u32>(<usize>(own - first) * rowBytes));
-    }
-    transformInputs(task, conv, first, last - first + 1, gridH, gridW, v, cinP);
+    transformBlockInputs(task, conv, t0, count, rowOffsets, v);
     multiplyTransformed(task, conv, count, rowOffsets, v, cinP, m, coutP, bases);
     transformOutputs(task, conv, t0, count, m, coutP);
   }
+}
+
+/** Output tiles of the conv, all images. */
+@inline
+export function tileCount(conv: usize): i32 {
+  return load<i32>(conv, L.C_BATCH) * ((load<i32>(conv, L.C_OUT_H) + 1) >> 1) * ((load<i32>(conv, L.C_OUT_W) + 1) >> 1);
+}
+
+/**
+ * V for the input tiles that output tiles [t0, t0 + count) read (from the first tile's own to the last
+ * tile's last piece's), and rowOffsets[r] = byte offset in each V slab of tile t0 + r's own input tile;
+ * rows past `count`, up to a whole micro-tile, repeat the last tile.
+ */
+export function transformBlockInputs(task: usize, conv: usize, t0: i32, count: i32, rowOffsets: usize, v: usize): void {
+  const pieces = load<i32>(task, L.W_PIECES);
+  const cinP = roundUp(load<i32>(conv, L.C_IN_C), 4);
+  const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
+  const gridH = tilesH + pieces - 1, gridW = tilesW + pieces - 1;
+  const rowBytes = <usize>cinP * 4;
+  const first = inputTileOf(t0, tilesH, tilesW, gridH, gridW);
+  const last = inputTileOf(t0 + count - 1, tilesH, tilesW, gridH, gridW) + (pieces - 1) * (gridW + 1);
+  for (let r = 0; r < roundUp(count, MR); r++) {
+    const own = inputTileOf(t0 + min(r, count - 1), tilesH, tilesW, gridH, gridW);
+    store<u32>(rowOffsets + <usize>(r << 2), <u32>(<usize>(own - first) * rowBytes));
+  }
+  transformInputs(task, conv, first, last - first + 1, gridH, gridW, v, cinP);
 }
 
 /** V[e][r] = (B^T d B)[e] for input tiles first + r, r < rows. */

@@ -4,7 +4,7 @@
 //                                                   3x3 and 5x5 stride 1: Winograd F(2x2, 3x3), 16 GEMMs)
 //   input gradient:  stride 1: the forward conv of dy with W rotated 180 degrees (1x1: dy · W^T);
 //                    strided: dx = col2im(dy · W^T)
-//   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy)
+//   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy; 3x3 and 5x5 stride 1: Winograd)
 // Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
 import type { Conv2dParams } from '../backend.js';
 import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
@@ -12,7 +12,7 @@ import { runGemm, writeGemmRecord } from './gemm-runner.js';
 import { GEMM_RECORD_BYTES, GemmField } from './layout.js';
 import { threadsFor } from './work-split.js';
 import { runConvIgemm } from './igemm-runner.js';
-import { runConvWinograd, usesWinograd } from './winograd-runner.js';
+import { runConvWinograd, runConvWinogradFilterGrad, usesWinograd, usesWinogradFilterGrad } from './winograd-runner.js';
 import { im2colRecord, padInput, type PaddedInput } from './padded-input.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -218,6 +218,9 @@ export function conv2dBackwardFilter(
   if (isDepthwise(p)) {
     depthwiseFilterGrad(rt, p, xPtr, dyPtr, dwPtr, dy.length);
     path = 'conv2dBackwardFilter.depthwise';
+  } else if (usesWinogradFilterGrad(p)) {
+    runConvWinogradFilterGrad(rt, p, xPtr, dyPtr, dwPtr);
+    path = 'conv2dBackwardFilter.winograd';
   } else if (usesDirectFilterGrad(p)) {
     const padded = padInput(rt, p, xPtr);
     const record = writeConvRecord(arena, padded.conv, { x: padded.ptr, w: dyPtr, y: dwPtr });

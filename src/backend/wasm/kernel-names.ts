@@ -18,6 +18,8 @@ export const CONVKIT_KERNEL_NAMES = [
   'channelSums',
   'winogradFilter',
   'winogradConv',
+  'winogradFilterGrad',
+  'winogradFilterGradOut',
   'sgdStep',
   'adamStep',
   'rmspropStep',

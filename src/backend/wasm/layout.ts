@@ -132,8 +132,13 @@ export const WinogradField = {
   next: 48,
   pieces: 52,
   vRows: 56,
+  /** Filter gradient: fixed slices of tiles, tiles per slice, their partial dU. */
+  slices: 60,
+  sliceTiles: 64,
+  partial: 68,
+  rowChunks: 72,
 } as const;
-export const WINOGRAD_RECORD_BYTES = 60;
+export const WINOGRAD_RECORD_BYTES = 76;
 
 /** Pointwise record (optimiser steps, ReLU): i32 fields, then float64 factors from `h`. */
 export const PointwiseField = {

@@ -3,7 +3,8 @@
 // claim blocks of output tiles, each transformed, multiplied and transformed back in the claiming thread's
 // scratch.
 import type { Conv2dParams } from '../backend.js';
-import { WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
+import { GEMM_RECORD_BYTES, GemmField, WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
+import { writeGemmRecord } from './gemm-runner.js';
 import { writeConvRecord } from './conv-record.js';
 import { threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -19,6 +20,11 @@ const MIN_CHANNELS = 16;
 const MIN_SAVED_PER_PAIR_AND_PIECE = 256;
 /** Floats of one block's V and M (per thread): small enough to stay in a core's L2 cache. */
 const BLOCK_FLOATS = 96 * 1024;
+/**
+ * The filter gradient's blocks are the depth of its micro-kernel calls: there longer sums beat staying in
+ * L2 (5x5 192->32 at 28x28: 5.5 ms with the forward's budget, 4.5 ms with 4 times it).
+ */
+const GRAD_BLOCK_FLOATS = 4 * BLOCK_FLOATS;
 /** Wide layers take blocks of at least this many micro-tile rows anyway, or the filters stream too often. */
 const MIN_BLOCK_ROWS = 4;
 const MAX_BLOCK_TILES = 96;
@@ -71,12 +77,24 @@ export function usesWinograd(p: Conv2dParams): boolean {
 }
 
 /**
+ * The filter gradient accumulates dU (16 floats per (piece, ci, co)) once per block of tiles; past this
+ * size it streams from memory and Winograd stops paying (measured with kernels/measure-winograd.ts:
+ * 256 -> 256 channels at 8x14x14 1.2x, 512 -> 512 at 8x7x7 0.78-0.89x, at 28x28 1.0-1.2x).
+ */
+const MAX_GRAD_PRODUCTS = 256 * 256;
+
+/** The filter gradient takes Winograd where the forward does and dU is small enough. */
+export function usesWinogradFilterGrad(p: Conv2dParams): boolean {
+  return usesWinograd(p) && (mode === 'always' || piecesOf(p) ** 2 * p.inC * p.outC <= MAX_GRAD_PRODUCTS);
+}
+
+/**
  * Tiles per block: as many as the cache budget allows, in a number of blocks that the threads share
  * evenly (each thread streams the transformed filters once per block, so fewer, larger blocks are better
  * as long as no thread waits for another); a multiple of the micro-tile height `mr`.
  */
-function blockTiles(tiles: number, threads: number, mr: number, floatsPerTile: number): number {
-  const byCache = Math.min(MAX_BLOCK_TILES, Math.max(MIN_BLOCK_ROWS * mr, Math.floor(BLOCK_FLOATS / floatsPerTile / mr) * mr));
+function blockTiles(tiles: number, threads: number, mr: number, floatsPerTile: number, budget: number): number {
+  const byCache = Math.min(MAX_BLOCK_TILES, Math.max(MIN_BLOCK_ROWS * mr, Math.floor(budget / floatsPerTile / mr) * mr));
   const rows = Math.ceil(tiles / mr);
   const blocks = roundUp(Math.ceil(tiles / byCache), threads);
   return Math.ceil(rows / Math.min(rows, blocks)) * mr;
@@ -89,14 +107,47 @@ function inputTileOf(g: TileGrid, t: number): number {
   return ((Math.floor(rest / g.tilesH) * g.gridH) + (rest % g.tilesH)) * g.gridW + tx;
 }
 
-/** The most input tiles any block of `block` output tiles reads (the size of each thread's V). */
-function maxInputTiles(g: TileGrid, block: number, pieces: number): number {
+/** The most input tiles any of the blocks [start, start + block) (each cut at its range's end) reads. */
+function maxInputTiles(g: TileGrid, ranges: [number, number][], block: number, pieces: number): number {
   let most = 0;
-  for (let t0 = 0; t0 < g.tiles; t0 += block) {
-    const last = Math.min(g.tiles, t0 + block) - 1;
-    most = Math.max(most, inputTileOf(g, last) + (pieces - 1) * (g.gridW + 1) - inputTileOf(g, t0) + 1);
+  for (const [from, to] of ranges) {
+    for (let t0 = from; t0 < to; t0 += block) {
+      const last = Math.min(to, t0 + block) - 1;
+      most = Math.max(most, inputTileOf(g, last) + (pieces - 1) * (g.gridW + 1) - inputTileOf(g, t0) + 1);
+    }
   }
   return most;
+}
+
+/** Writes the record fields both passes share and returns the record; the caller adds the rest. */
+function writeWinogradRecord(rt: WasmRuntime, p: Conv2dParams, grid: TileGrid, block: number, vRows: number, threads: number, scratchFloatsPerTile: number): number {
+  const arena = rt.arena;
+  const pieces = piecesOf(p);
+  const cinP = roundUp(p.inC, 4);
+  // Column (piece (a, b), ci) of a tile's GEMM row: channel ci of input tile (ty + a, tx + b) in V.
+  const depth = pieces * pieces * p.inC;
+  const offsets = arena.alloc(depth * 4);
+  const i32 = arena.i32();
+  for (let a = 0; a < pieces; a++) {
+    for (let b = 0; b < pieces; b++) {
+      const tileBytes = (a * grid.gridW + b) * cinP * 4;
+      const column = (offsets >> 2) + (a * pieces + b) * p.inC;
+      for (let c = 0; c < p.inC; c++) i32[column + c] = tileBytes + 4 * c;
+    }
+  }
+  const zero = arena.alloc(cinP * 4);
+  arena.f32().fill(0, zero >> 2, (zero >> 2) + cinP);
+  // Row pointers and per-tile offsets, then V and the block's second operand (M or Z): 16 slabs each, a
+  // cache line apart (slabStride).
+  const scratchBytes = roundUp(64 + roundUp(block * 4, 64) + E * ((vRows * cinP + block * scratchFloatsPerTile) * 4 + 128), 64);
+  const scratch = arena.alloc(scratchBytes * threads);
+  const task = arena.alloc(WINOGRAD_RECORD_BYTES);
+  const fields: [number, number][] = [
+    [F.conv, writeConvRecord(arena, p)], [F.offsets, offsets], [F.zero, zero], [F.scratch, scratch],
+    [F.scratchStride, scratchBytes], [F.block, block], [F.next, 0], [F.pieces, pieces], [F.vRows, vRows],
+  ];
+  for (const [offset, value] of fields) arena.setI32(task, offset, value);
+  return task;
 }
 
 export interface WinogradSpec {
@@ -113,40 +164,72 @@ export function runConvWinograd(rt: WasmRuntime, spec: WinogradSpec): void {
   const { p } = spec;
   const arena = rt.arena;
   const mark = arena.mark();
-  const mr = rt.constant('GEMM_MR');
   const pieces = piecesOf(p);
   const depth = pieces * pieces * p.inC;
-  const cinP = roundUp(p.inC, 4);
   const coutP = roundUp(p.outC, 8);
   const grid = tileGrid(p);
   const threads = threadsFor(rt, 2 * E * grid.tiles * depth * p.outC);
-  const block = blockTiles(grid.tiles, threads, mr, E * (cinP + coutP));
-  const vRows = maxInputTiles(grid, block, pieces);
-  const conv = writeConvRecord(arena, p);
+  const block = blockTiles(grid.tiles, threads, rt.constant('GEMM_MR'), E * (roundUp(p.inC, 4) + coutP), BLOCK_FLOATS);
+  const vRows = maxInputTiles(grid, [[0, grid.tiles]], block, pieces);
+  const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
   const u = arena.alloc(E * (coutP * depth * 4 + 64)); // 16 slabs, a cache line apart
-  // Column (piece (a, b), ci) of a tile's GEMM row: channel ci of input tile (ty + a, tx + b) in V.
-  const offsets = arena.alloc(depth * 4);
-  const i32 = arena.i32();
-  for (let a = 0; a < pieces; a++) {
-    for (let b = 0; b < pieces; b++) {
-      const tileBytes = (a * grid.gridW + b) * cinP * 4;
-      const column = (offsets >> 2) + (a * pieces + b) * p.inC;
-      for (let c = 0; c < p.inC; c++) i32[column + c] = tileBytes + 4 * c;
-    }
-  }
-  const zero = arena.alloc(cinP * 4);
-  arena.f32().fill(0, zero >> 2, (zero >> 2) + cinP);
-  // Row pointers and per-tile offsets, then V and M: 16 slabs each, a cache line apart (slabStride).
-  const scratchBytes = roundUp(64 + roundUp(block * 4, 64) + E * ((vRows * cinP + block * coutP) * 4 + 128), 64);
-  const scratch = arena.alloc(scratchBytes * threads);
-  const task = arena.alloc(WINOGRAD_RECORD_BYTES);
   const fields: [number, number][] = [
-    [F.conv, conv], [F.x, spec.x], [F.w, spec.w], [F.flipped, spec.flipped ? 1 : 0], [F.u, u], [F.y, spec.y],
-    [F.bias, spec.bias], [F.offsets, offsets], [F.zero, zero], [F.scratch, scratch], [F.scratchStride, scratchBytes],
-    [F.block, block], [F.next, 0], [F.pieces, pieces], [F.vRows, vRows],
+    [F.x, spec.x], [F.w, spec.w], [F.flipped, spec.flipped ? 1 : 0], [F.u, u], [F.y, spec.y], [F.bias, spec.bias],
   ];
   for (const [offset, value] of fields) arena.setI32(task, offset, value);
   rt.run('winogradFilter', task, threadsFor(rt, 2 * 40 * depth * coutP));
   rt.run('winogradConv', task, threads);
+  arena.release(mark);
+}
+
+/** Most slices of tiles the filter gradient sums separately, and the fewest tiles worth a slice. */
+const MAX_SLICES = 8;
+const MIN_SLICE_TILES = 64;
+/** The slices' partial dU together stay under this (16 floats per (piece, ci, co) each). */
+const PARTIAL_BYTES_BUDGET = 64 << 20;
+
+/**
+ * dW of a conv that usesWinograd, from x and dy: fixed slices of output tiles (by shape alone), each
+ * summed block by block into its own partial dU by whichever threads claim its row chunks, then added in
+ * slice order (gemmReduce, in place into the first) and transformed back.
+ */
+export function runConvWinogradFilterGrad(rt: WasmRuntime, p: Conv2dParams, x: number, dy: number, dw: number): void {
+  const arena = rt.arena;
+  const mark = arena.mark();
+  const mr = rt.constant('GEMM_MR');
+  const pieces = piecesOf(p);
+  const depth = pieces * pieces * p.inC;
+  const coutP = roundUp(p.outC, 8);
+  const grid = tileGrid(p);
+  // Blocks and slices fix the order of the sums: both depend on the shape, never on the thread count.
+  const block = blockTiles(grid.tiles, 1, mr, E * (roundUp(p.inC, 4) + coutP), GRAD_BLOCK_FLOATS);
+  const partialBytes = E * (roundUp(depth, mr) * coutP * 4 + 64);
+  const slices = Math.max(1, Math.min(MAX_SLICES, Math.ceil(grid.tiles / MIN_SLICE_TILES), Math.floor(PARTIAL_BYTES_BUDGET / partialBytes)));
+  const sliceTiles = Math.ceil(grid.tiles / slices);
+  const ranges: [number, number][] = [];
+  for (let t = 0; t < grid.tiles; t += sliceTiles) ranges.push([t, Math.min(grid.tiles, t + sliceTiles)]);
+  const threads = threadsFor(rt, 2 * E * grid.tiles * depth * p.outC);
+  // Work items: a slice and a chunk of dU's rows; more chunks when threads outnumber slices.
+  const rowChunks = Math.min(Math.ceil(depth / mr), Math.ceil(threads / ranges.length));
+  const vRows = maxInputTiles(grid, ranges, block, pieces);
+  const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
+  const partial = arena.alloc(ranges.length * partialBytes);
+  const fields: [number, number][] = [
+    [F.x, x], [F.y, dy], [F.w, dw], [F.slices, ranges.length], [F.sliceTiles, sliceTiles], [F.partial, partial],
+    [F.rowChunks, rowChunks],
+  ];
+  for (const [offset, value] of fields) arena.setI32(task, offset, value);
+  rt.run('winogradFilterGrad', task, Math.min(threads, ranges.length * rowChunks));
+  if (ranges.length > 1) {
+    // The partial dUs, as flat [rows, 16] matrices, added in slice order into the first.
+    const reduce = arena.alloc(GEMM_RECORD_BYTES);
+    const rows = partialBytes / 64;
+    writeGemmRecord(rt, reduce, [
+      [GemmField.m, rows], [GemmField.n, 16], [GemmField.c, partial], [GemmField.ldc, 16],
+      [GemmField.partial, partial], [GemmField.parts, ranges.length], [GemmField.bias, 0],
+    ]);
+    rt.run('gemmReduce', reduce, threadsFor(rt, rows * 16 * ranges.length));
+  }
+  rt.run('winogradFilterGradOut', task, threadsFor(rt, 2 * 40 * depth * coutP));
   arena.release(mark);
 }
