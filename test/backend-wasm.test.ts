@@ -50,7 +50,7 @@ const SIMD_PATHS = [
   'conv2dBackwardFilter.depthwise',
   'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
   'channelAffine', 'channelSums',
-  'sgdStep', 'adamStep', 'rmspropStep', 'relu', 'reluBackward',
+  'sgdStep', 'adamStep', 'rmspropStep', 'relu', 'reluBackward', 'relu6', 'relu6Backward',
 ];
 
 // ---------------------------------------------------------------------------------------------- matmul
@@ -422,26 +422,32 @@ describe('wasm backend', () => {
         }
       });
 
-      it('ReLU and its gradient match the reference bit for bit: NaN, -0, infinities, odd lengths, in place', () => {
+      it('ReLU, ReLU6 and their gradients match the reference bit for bit: NaN, -0, 6, infinities, odd lengths, in place', () => {
         const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
-        for (const n of [1, 3, 4, 5, 7, 33, 32768 + 5, 200003]) {
-          const x = randomF32(n);
-          const specials = [NaN, -NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45];
-          specials.forEach((v, i) => { if (i < n) x[(i * 7919) % n] = v; });
-          const dy = randomF32(n);
-          const y = new Float32Array(n).fill(NaN);
-          const yRef = new Float32Array(n);
-          wasmBackend.relu(x, y);
-          jsBackend.relu(x, yRef);
-          assert.deepEqual(bitsOf(y), bitsOf(yRef), `relu n=${n}`);
-          const inPlace = x.slice();
-          wasmBackend.relu(inPlace, inPlace);
-          assert.deepEqual(bitsOf(inPlace), bitsOf(yRef), `relu in place n=${n}`);
-          const dx = new Float32Array(n).fill(NaN);
-          const dxRef = new Float32Array(n);
-          wasmBackend.reluBackward(x, dy, dx);
-          jsBackend.reluBackward(x, dy, dxRef);
-          assert.deepEqual(bitsOf(dx), bitsOf(dxRef), `reluBackward n=${n}`);
+        const kernels = [
+          ['relu', wasmBackend.relu, jsBackend.relu, wasmBackend.reluBackward, jsBackend.reluBackward],
+          ['relu6', wasmBackend.relu6, jsBackend.relu6, wasmBackend.relu6Backward, jsBackend.relu6Backward],
+        ] as const;
+        for (const [name, forward, forwardRef, backward, backwardRef] of kernels) {
+          for (const n of [1, 3, 4, 5, 7, 33, 32768 + 5, 200003]) {
+            const x = randomF32(n).map((v) => 8 * v); // past 6 on both sides
+            const specials = [NaN, -NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 6, Math.fround(6 - 1e-6), Math.fround(6 + 1e-6)];
+            specials.forEach((v, i) => { if (i < n) x[(i * 7919) % n] = v; });
+            const dy = randomF32(n);
+            const y = new Float32Array(n).fill(NaN);
+            const yRef = new Float32Array(n);
+            forward(x, y);
+            forwardRef(x, yRef);
+            assert.deepEqual(bitsOf(y), bitsOf(yRef), `${name} n=${n}`);
+            const inPlace = x.slice();
+            forward(inPlace, inPlace);
+            assert.deepEqual(bitsOf(inPlace), bitsOf(yRef), `${name} in place n=${n}`);
+            const dx = new Float32Array(n).fill(NaN);
+            const dxRef = new Float32Array(n);
+            backward(x, dy, dx);
+            backwardRef(x, dy, dxRef);
+            assert.deepEqual(bitsOf(dx), bitsOf(dxRef), `${name} backward n=${n}`);
+          }
         }
       });
 

@@ -10,5 +10,5 @@ export { filterGradDirect } from './filter-grad-direct';
 export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
-export { relu, reluBackward } from './relu';
+export { relu, reluBackward, relu6, relu6Backward } from './relu';
 export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';

@@ -160,6 +160,10 @@ export interface Backend {
   relu(x: FloatArray, y: FloatArray): void;
   /** dx = dy where x > 0 (x: the ReLU's input or its output), else 0; NaN in x passes dy. */
   reluBackward(x: FloatArray, dy: FloatArray, dx: FloatArray): void;
+  /** y (may be x) = x > 0 ? min(x, 6) : 0 (NaN gives 0), as in MobileNet. */
+  relu6(x: FloatArray, y: FloatArray): void;
+  /** dx = dy where 0 < x < 6, else 0. */
+  relu6Backward(x: FloatArray, dy: FloatArray, dx: FloatArray): void;
 
   /** SGD: param and momentumBuffer (null: no momentum) updated in place. */
   sgdStep(h: SgdStep, param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null): void;

@@ -5,7 +5,7 @@ import { conv2dRef, conv2dBackwardInputRef, conv2dBackwardFilterRef } from './co
 import { channelAffineRef, channelSumsRef } from './channel.js';
 import { maxPool2dRef, maxPool2dBackwardRef, avgPool2dRef, avgPool2dBackwardRef } from './pool2d.js';
 import { adamStepRef, rmspropStepRef, sgdStepRef } from './optim.js';
-import { reluBackwardRef, reluRef } from './pointwise.js';
+import { relu6BackwardRef, relu6Ref, reluBackwardRef, reluRef } from './pointwise.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -21,6 +21,8 @@ export const jsBackend: Backend = {
   channelSums: channelSumsRef,
   relu: reluRef,
   reluBackward: reluBackwardRef,
+  relu6: relu6Ref,
+  relu6Backward: relu6BackwardRef,
   sgdStep: sgdStepRef,
   adamStep: adamStepRef,
   rmspropStep: rmspropStepRef,

@@ -1,4 +1,4 @@
-// Reference pointwise kernels: ReLU and its gradient.
+// Reference pointwise kernels: ReLU and ReLU6 and their gradients.
 import type { FloatArray } from '../backend.js';
 
 function int32View(a: Float32Array): Int32Array {
@@ -31,4 +31,12 @@ export function reluBackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray): 
     return;
   }
   for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 || x[i] !== x[i] ? dy[i] : 0;
+}
+
+export function relu6Ref(x: FloatArray, y: FloatArray): void {
+  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? (x[i] < 6 ? x[i] : 6) : 0;
+}
+
+export function relu6BackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray): void {
+  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 && x[i] < 6 ? dy[i] : 0;
 }

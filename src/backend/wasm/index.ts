@@ -156,15 +156,28 @@ export const wasmBackend: Backend = {
   },
 
   relu(x: FloatArray, y: FloatArray): void {
-    dispatch('relu', [x, y], (rt) => (relu.relu(rt, f32(x), f32(y)), 'relu'), () => jsBackend.relu(x, y));
+    dispatch('relu', [x, y], (rt) => (relu.activationForward(rt, 'relu', f32(x), f32(y)), 'relu'), () => jsBackend.relu(x, y));
   },
 
   reluBackward(x: FloatArray, dy: FloatArray, dx: FloatArray): void {
     dispatch(
       'reluBackward',
       [x, dy, dx],
-      (rt) => (relu.reluBackward(rt, f32(x), f32(dy), f32(dx)), 'reluBackward'),
+      (rt) => (relu.activationBackward(rt, 'relu', f32(x), f32(dy), f32(dx)), 'reluBackward'),
       () => jsBackend.reluBackward(x, dy, dx),
+    );
+  },
+
+  relu6(x: FloatArray, y: FloatArray): void {
+    dispatch('relu6', [x, y], (rt) => (relu.activationForward(rt, 'relu6', f32(x), f32(y)), 'relu6'), () => jsBackend.relu6(x, y));
+  },
+
+  relu6Backward(x: FloatArray, dy: FloatArray, dx: FloatArray): void {
+    dispatch(
+      'relu6Backward',
+      [x, dy, dx],
+      (rt) => (relu.activationBackward(rt, 'relu6', f32(x), f32(dy), f32(dx)), 'relu6Backward'),
+      () => jsBackend.relu6Backward(x, dy, dx),
     );
   },
 

@@ -25,4 +25,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'rmspropStep',
   'relu',
   'reluBackward',
+  'relu6',
+  'relu6Backward',
 ] as const;
