@@ -4,10 +4,12 @@
 //   node --import tsx bench/api-loop.ts                    LeNet-5 training step, batch 64, 1 and 2 threads
 //   node --import tsx bench/api-loop.ts --matmul 512,1024  F.matmul of n x n matrices, 1 and 2 threads
 //   node --import tsx bench/api-loop.ts --resnet           ResNet-18 training step (Adam), batch 16 of 32x32
+//   node --import tsx bench/api-loop.ts --mobilenet        MobileNetV2 training step (SGD), batch 8 of 64x64
 import { Adam, F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
 import type { Module } from '../src/nn/module.js';
 import { lenet5 } from '../src/models/lenet.js';
 import { resnet18 } from '../src/models/resnet.js';
+import { mobilenetV2 } from '../src/models/mobilenet.js';
 
 const WARMUP_STEPS = 30;
 
@@ -47,10 +49,21 @@ function resnetStep(): () => Tensor {
   return trainingStep(model, new Adam(model.parameters(), { lr: 1e-3 }), randn([16, 32, 32, 3]));
 }
 
+/** MobileNetV2 with SGD: ReLU6 and depthwise convolutions. */
+function mobilenetStep(): () => Tensor {
+  const model = mobilenetV2({ numClasses: 10 });
+  return trainingStep(model, new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), randn([8, 64, 64, 3]));
+}
+
 await ready();
 const matmulAt = process.argv.indexOf('--matmul');
 for (const threads of [1, 2]) {
   setNumThreads(threads);
+  if (process.argv.includes('--mobilenet')) {
+    const { median, min } = medianMs(mobilenetStep(), 20);
+    console.log(`MobileNetV2 training step (SGD), batch 8 of 64x64, ${threads} thread(s): median ${median.toFixed(1)} ms (min ${min.toFixed(1)})`);
+    continue;
+  }
   if (process.argv.includes('--resnet')) {
     const { median, min } = medianMs(resnetStep(), 20);
     console.log(`ResNet-18 training step (Adam), batch 16 of 32x32, ${threads} thread(s): median ${median.toFixed(1)} ms (min ${min.toFixed(1)})`);
