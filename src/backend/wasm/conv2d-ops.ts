@@ -8,7 +8,7 @@
 // Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
 import type { Conv2dParams } from '../backend.js';
 import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
-import { runGemm, writeGemmRecord } from './gemm-runner.js';
+import { runGemm } from './gemm-runner.js';
 import { GEMM_RECORD_BYTES, GemmField } from './layout.js';
 import { threadsFor } from './work-split.js';
 import { runConvIgemm } from './igemm-runner.js';
@@ -197,7 +197,7 @@ function depthwiseFilterGrad(rt: WasmRuntime, p: Conv2dParams, xPtr: number, dyP
   rt.run('depthwiseBackwardFilter', record, Math.min(slices, threadsFor(rt, 2 * dySize * taps)));
   if (slices > 1) {
     const task = arena.alloc(GEMM_RECORD_BYTES);
-    writeGemmRecord(rt, task, [
+    arena.setFields(task, [
       [GemmField.m, taps], [GemmField.n, p.inC], [GemmField.c, dwPtr], [GemmField.ldc, p.inC],
       [GemmField.partial, partials], [GemmField.parts, slices], [GemmField.bias, 0],
     ]);

@@ -50,11 +50,6 @@ function sliceDepth(k: number): number {
   return Math.max(MIN_SLICE_DEPTH, Math.ceil(k / MAX_DEPTH_SLICES / KC) * KC);
 }
 
-/** Set record fields: [byte offset, value] pairs. */
-export function writeGemmRecord(rt: WasmRuntime, record: number, fields: [number, number][]): void {
-  for (const [offset, value] of fields) rt.arena.setI32(record, offset, value);
-}
-
 export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   const { m, n, k } = spec;
   if (m === 0 || n === 0) return;
@@ -73,7 +68,7 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   // Chunked splits read B packed whole (once, all threads); SPLIT_K slices pack their own B panels.
   const packed = depthSplit ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
   const a = spec.a;
-  writeGemmRecord(rt, task, [
+  arena.setFields(task, [
     [F.m, m], [F.n, n], [F.k, k],
     [F.aKind, a.kind === 'matrix' ? AKind.matrix : a.kind === 'im2col' ? AKind.im2col : AKind.im2colT],
     [F.a, a.ptr],

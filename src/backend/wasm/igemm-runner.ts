@@ -2,7 +2,6 @@
 // all threads, then runs igemm with each thread building indirection pointers for its rows.
 import type { Conv2dParams } from '../backend.js';
 import { BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
-import { writeGemmRecord } from './gemm-runner.js';
 import { chunkSize, threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -44,7 +43,7 @@ export function runConvIgemm(rt: WasmRuntime, spec: ConvGemmSpec): void {
   const zero = arena.alloc(cinG * 4);
   arena.f32().fill(0, zero >> 2, (zero >> 2) + cinG);
   const scratch = arena.alloc(scratchBytes * threads);
-  writeGemmRecord(rt, task, [
+  arena.setFields(task, [
     [F.m, m], [F.n, n], [F.k, k],
     [F.a, spec.x], [F.conv, spec.conv], [F.zero, zero],
     [F.b, spec.w], [F.ldb, spec.ldw], [F.transB, 0], [F.packed, packed],

@@ -98,6 +98,11 @@ export class MemoryArena {
     this.i32()[(record + offset) >> 2] = value;
   }
 
+  /** Write i32 record fields: [byte offset, value] pairs. */
+  setFields(record: number, fields: [number, number][]): void {
+    for (const [offset, value] of fields) this.setI32(record, offset, value);
+  }
+
   private refreshViews(): void {
     const buffer = this.memory.buffer;
     if (buffer === this.viewBuffer) return;

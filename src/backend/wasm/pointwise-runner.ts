@@ -41,9 +41,7 @@ export function runPointwise(
       return ptr;
     });
     const task = arena.alloc(POINTWISE_RECORD_BYTES);
-    arena.setI32(task, F.n, end - start);
-    pointers.forEach((ptr, i) => arena.setI32(task, F.arrays + 4 * i, ptr));
-    arena.setI32(task, F.flags, flags);
+    arena.setFields(task, [[F.n, end - start], [F.flags, flags], ...pointers.map((ptr, i): [number, number] => [F.arrays + 4 * i, ptr])]);
     arena.f64().set(factors, (task + F.h) >> 3);
     rt.run(kernel, task, threadsFor(rt, flopsPerElement * (end - start)));
     arrays.forEach((a, i) => a?.write && arena.copyOut(pointers[i], a.data.subarray(start, end)));

@@ -4,7 +4,6 @@
 // scratch.
 import type { Conv2dParams } from '../backend.js';
 import { GEMM_RECORD_BYTES, GemmField, WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
-import { writeGemmRecord } from './gemm-runner.js';
 import { writeConvRecord } from './conv-record.js';
 import { threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -142,11 +141,10 @@ function writeWinogradRecord(rt: WasmRuntime, p: Conv2dParams, grid: TileGrid, b
   const scratchBytes = roundUp(64 + roundUp(block * 4, 64) + E * ((vRows * cinP + block * scratchFloatsPerTile) * 4 + 128), 64);
   const scratch = arena.alloc(scratchBytes * threads);
   const task = arena.alloc(WINOGRAD_RECORD_BYTES);
-  const fields: [number, number][] = [
+  arena.setFields(task, [
     [F.conv, writeConvRecord(arena, p)], [F.offsets, offsets], [F.zero, zero], [F.scratch, scratch],
     [F.scratchStride, scratchBytes], [F.block, block], [F.next, 0], [F.pieces, pieces], [F.vRows, vRows],
-  ];
-  for (const [offset, value] of fields) arena.setI32(task, offset, value);
+  ]);
   return task;
 }
 
@@ -173,10 +171,9 @@ export function runConvWinograd(rt: WasmRuntime, spec: WinogradSpec): void {
   const vRows = maxInputTiles(grid, [[0, grid.tiles]], block, pieces);
   const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
   const u = arena.alloc(E * (coutP * depth * 4 + 64)); // 16 slabs, a cache line apart
-  const fields: [number, number][] = [
+  arena.setFields(task, [
     [F.x, spec.x], [F.w, spec.w], [F.flipped, spec.flipped ? 1 : 0], [F.u, u], [F.y, spec.y], [F.bias, spec.bias],
-  ];
-  for (const [offset, value] of fields) arena.setI32(task, offset, value);
+  ]);
   rt.run('winogradFilter', task, threadsFor(rt, 2 * 40 * depth * coutP));
   rt.run('winogradConv', task, threads);
   arena.release(mark);
@@ -214,17 +211,16 @@ export function runConvWinogradFilterGrad(rt: WasmRuntime, p: Conv2dParams, x: n
   const vRows = maxInputTiles(grid, ranges, block, pieces);
   const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
   const partial = arena.alloc(ranges.length * partialBytes);
-  const fields: [number, number][] = [
+  arena.setFields(task, [
     [F.x, x], [F.y, dy], [F.w, dw], [F.slices, ranges.length], [F.sliceTiles, sliceTiles], [F.partial, partial],
     [F.rowChunks, rowChunks],
-  ];
-  for (const [offset, value] of fields) arena.setI32(task, offset, value);
+  ]);
   rt.run('winogradFilterGrad', task, Math.min(threads, ranges.length * rowChunks));
   if (ranges.length > 1) {
     // The partial dUs, as flat [rows, 16] matrices, added in slice order into the first.
     const reduce = arena.alloc(GEMM_RECORD_BYTES);
     const rows = partialBytes / 64;
-    writeGemmRecord(rt, reduce, [
+    arena.setFields(reduce, [
       [GemmField.m, rows], [GemmField.n, 16], [GemmField.c, partial], [GemmField.ldc, 16],
       [GemmField.partial, partial], [GemmField.parts, ranges.length], [GemmField.bias, 0],
     ]);
