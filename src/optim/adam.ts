@@ -50,7 +50,7 @@ export function adamUpdate(param: TypedArray, grad: TypedArray, buffers: AdamBuf
     eps: h.eps,
   };
   const f = (a: TypedArray) => asFloat(a, 'adamUpdate');
-  getBackend().adamStep(adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq && h.amsgrad ? f(maxExpAvgSq) : null);
+  getBackend().adamStep(adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq ? f(maxExpAvgSq) : null);
 }
 
 type AdamState = { step?: number; expAvg?: Tensor; expAvgSq?: Tensor; maxExpAvgSq?: Tensor };
