@@ -13,7 +13,7 @@ import { MR, INIT_LOAD, INIT_ZERO } from './gemm-microkernel';
 import { directKernel } from './direct-microkernel';
 import { claimChunk, shareStart } from './work-split';
 import { storeLanes } from './simd';
-import { E, roundUp, slabStride, tileCount, transformBlockInputs } from './winograd';
+import { E, roundUp, slabStride, tileCount, tilePixel, transformBlockInputs } from './winograd';
 
 /** Bytes of one slice's partial dU. */
 @inline
@@ -58,18 +58,14 @@ function transformOutputGrads(task: usize, conv: usize, t0: i32, count: i32, z: 
   const dy = <usize>load<i32>(task, L.W_Y);
   const block = load<i32>(task, L.W_BLOCK);
   const outH = load<i32>(conv, L.C_OUT_H), outW = load<i32>(conv, L.C_OUT_W), outC = load<i32>(conv, L.C_OUT_C);
-  const tilesH = (outH + 1) >> 1, tilesW = (outW + 1) >> 1;
   const eStride = slabStride((coutP >> 3) * block, 32);
   const pixelBytes = <usize>outC * 4;
   const zero = f32x4.splat(0);
   for (let r = 0; r < count; r++) {
-    const t = t0 + r;
-    const tx = t % tilesW, rest = t / tilesW;
-    const ty = rest % tilesH, n = rest / tilesH;
-    const oy = 2 * ty, ox = 2 * tx;
-    const p00 = dy + <usize>(((n * outH + oy) * outW + ox) * outC) * 4;
+    const px = tilePixel(t0 + r, outH, outW);
+    const p00 = dy + <usize>px * pixelBytes;
     const p10 = p00 + <usize>outW * pixelBytes;
-    const right = ox + 1 < outW, below = oy + 1 < outH;
+    const right = px % outW + 1 < outW, below = (px / outW) % outH + 1 < outH;
     for (let co = 0; co < coutP; co += 4) {
       // Lanes past outC read the next pixel (or the arena's slack): they land in dU's padding columns.
       const inside = co < outC;

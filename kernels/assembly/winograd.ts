@@ -167,6 +167,15 @@ export function winogradConv(task: usize, tid: i32, nthreads: i32): void {
   }
 }
 
+/** Index, over the outputs of all images, of tile t's top-left output (tiles are 2x2 outputs). */
+@inline
+export function tilePixel(t: i32, outH: i32, outW: i32): i32 {
+  const tilesH = (outH + 1) >> 1, tilesW = (outW + 1) >> 1;
+  const tx = t % tilesW, rest = t / tilesW;
+  const ty = rest % tilesH, n = rest / tilesH;
+  return (n * outH + 2 * ty) * outW + 2 * tx;
+}
+
 /** Output tiles of the conv, all images. */
 @inline
 export function tileCount(conv: usize): i32 {
@@ -292,19 +301,15 @@ function transformOutputs(task: usize, conv: usize, t0: i32, count: i32, m: usiz
   const y = <usize>load<i32>(task, L.W_Y);
   const bias = <usize>load<i32>(task, L.W_BIAS);
   const outH = load<i32>(conv, L.C_OUT_H), outW = load<i32>(conv, L.C_OUT_W), outC = load<i32>(conv, L.C_OUT_C);
-  const tilesH = (outH + 1) >> 1, tilesW = (outW + 1) >> 1;
   const ldm = <usize>coutP * 4;
   const eStride = slabStride(load<i32>(task, L.W_BLOCK), ldm);
   const pixelBytes = <usize>outC * 4;
   const zero = f32x4.splat(0);
   for (let r = 0; r < count; r++) {
-    const t = t0 + r;
-    const tx = t % tilesW, rest = t / tilesW;
-    const ty = rest % tilesH, n = rest / tilesH;
-    const oy = 2 * ty, ox = 2 * tx;
-    const y00 = y + <usize>(((n * outH + oy) * outW + ox) * outC) * 4;
+    const px = tilePixel(t0 + r, outH, outW);
+    const y00 = y + <usize>px * pixelBytes;
     const y10 = y00 + <usize>outW * pixelBytes;
-    const right = ox + 1 < outW, below = oy + 1 < outH;
+    const right = px % outW + 1 < outW, below = (px / outW) % outH + 1 < outH;
     const src = m + <usize>r * ldm;
     for (let co = 0; co < outC; co += 4) {
       const s = src + <usize>(co << 2);
