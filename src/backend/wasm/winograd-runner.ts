@@ -1,7 +1,8 @@
 // Plans a stride-1 convolution with a 3x3 or 5x5 filter as Winograd F(2x2, 3x3) (kernels/assembly/
-// winograd.ts; a 5x5 filter as four 3x3 pieces): transforms the filters once for all threads, then threads
-// claim blocks of output tiles, each transformed, multiplied and transformed back in the claiming thread's
-// scratch.
+// winograd.ts; a 5x5 filter as four 3x3 pieces). Forward (and input gradient): the filters are transformed
+// once for all threads, then threads claim blocks of output tiles, each transformed, multiplied and
+// transformed back in the claiming thread's scratch. Filter gradient (winograd-filter-grad.ts): fixed
+// slices of tiles, each summed into its own partial, added in order and transformed back.
 import type { Conv2dParams } from '../backend.js';
 import { GEMM_RECORD_BYTES, GemmField, WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
 import { writeConvRecord } from './conv-record.js';
