@@ -3,7 +3,10 @@
 //   node --import tsx kernels/measure-conv.ts --cpu    1 thread, CPU time of this process (steadier on a
 //                                                      machine shared with other work)
 import type { Conv2dParams } from '../src/backend/backend.js';
-import { ready, setNumThreads, usingRelaxedSimd, wasmBackend } from '../src/backend/wasm/index.js';
+import { ready, setNumThreads, usingRelaxedSimd } from '../src/backend/wasm/index.js';
+import { kernelsOn } from '../src/backend/registry.js';
+
+const wasmBackend = kernelsOn('wasm');
 
 interface Shape { name: string; batch: number; size: number; inC: number; outC: number; k: number; groups?: number; pad?: number }
 const shapes: Shape[] = [

@@ -1,7 +1,10 @@
 // Quick SGEMM throughput check through the backend API (copies in and out included):
 //   node --import tsx kernels/measure-sgemm.ts            (relaxed SIMD where available)
 //   CONVKIT_RELAXED_SIMD=0 node --import tsx kernels/measure-sgemm.ts   (plain SIMD128 build)
-import { ready, setNumThreads, usingRelaxedSimd, wasmBackend } from '../src/backend/wasm/index.js';
+import { ready, setNumThreads, usingRelaxedSimd } from '../src/backend/wasm/index.js';
+import { kernelsOn } from '../src/backend/registry.js';
+
+const wasmBackend = kernelsOn('wasm');
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 

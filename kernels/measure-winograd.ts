@@ -3,7 +3,10 @@
 // one the backend picks (usesWinograd). The input gradient is a forward conv (flipped weights).
 //   node --import tsx kernels/measure-winograd.ts [--threads 1,2]
 import type { Conv2dParams } from '../src/backend/backend.js';
-import { ready, setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
+import { ready, setNumThreads } from '../src/backend/wasm/index.js';
+import { kernelsOn } from '../src/backend/registry.js';
+
+const wasmBackend = kernelsOn('wasm');
 import { setWinogradMode, usesWinograd, usesWinogradFilterGrad } from '../src/backend/wasm/winograd-runner.js';
 
 // [batch, side, inC, outC, kernel (3 when left out)]

@@ -7,10 +7,12 @@ export { concat, stack } from './ops/movement.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
 export { Generator, manualSeed, defaultGenerator } from './util/random.js';
-export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export {
+  setBackend, getBackend, listBackends, registerBackend, registerKernels, defineReferenceKernel, runKernel, kernelsOn, KernelDeclined,
+  type Backend, type FastKernel, type KernelTable,
+} from './backend/registry.js';
 // The WebAssembly SIMD backend registers itself as the default where SIMD is available.
 export { ready, setNumThreads, getNumThreads, usingRelaxedSimd, getWasmStats, resetWasmStats, type WasmStats } from './backend/wasm/index.js';
-export type { Backend } from './backend/backend.js';
 export * from './optim/index.js';
 export * as io from './io/index.js';
 export * as models from './models/index.js';

@@ -7,8 +7,11 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Conv2dParams } from '../src/backend/backend.js';
-import { getWasmStats, ready, resetWasmStats, setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
+import { getWasmStats, ready, resetWasmStats, setNumThreads } from '../src/backend/wasm/index.js';
+import { kernelsOn } from '../src/backend/registry.js';
 import { Generator } from '../src/util/random.js';
+
+const wasmBackend = kernelsOn('wasm');
 
 const RUNS = 20;
 const rng = new Generator(7);

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 const backend = new URL('../src/backend/wasm/index.ts', import.meta.url).href;
+const registry = new URL('../src/backend/registry.ts', import.meta.url).href;
 
 function script(waitForWorkers: boolean): string {
   return `
-    const { ready, setNumThreads, wasmBackend, getWasmStats } = await import(${JSON.stringify(backend)});
+    const { ready, setNumThreads, getWasmStats } = await import(${JSON.stringify(backend)});
+    const wasmBackend = (await import(${JSON.stringify(registry)})).kernelsOn('wasm');
     setNumThreads(2);
     ${waitForWorkers ? 'await ready();' : ''}
     // Products of a few milliseconds each: long enough that a worker woken from sleep still takes its share

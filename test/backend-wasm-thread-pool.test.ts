@@ -15,6 +15,7 @@ import { ThreadPool } from '../src/backend/wasm/thread-pool.js';
 import { NODE_WORKER_SOURCE } from '../src/backend/wasm/worker-source.js';
 
 const backendUrl = new URL('../src/backend/wasm/index.ts', import.meta.url).href;
+const registryUrl = new URL('../src/backend/registry.ts', import.meta.url).href;
 const workSplitUrl = new URL('../src/backend/wasm/work-split.ts', import.meta.url).href;
 
 /**
@@ -24,7 +25,8 @@ const workSplitUrl = new URL('../src/backend/wasm/work-split.ts', import.meta.ur
  */
 function stressScript(ms: number): string {
   return `
-    const { ready, setNumThreads, wasmBackend, getWasmStats } = await import(${JSON.stringify(backendUrl)});
+    const { ready, setNumThreads, getWasmStats } = await import(${JSON.stringify(backendUrl)});
+    const wasmBackend = (await import(${JSON.stringify(registryUrl)})).kernelsOn('wasm');
     const { setMinFlopsPerThread } = await import(${JSON.stringify(workSplitUrl)});
     setNumThreads(2);
     await ready();

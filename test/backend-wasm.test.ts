@@ -1,16 +1,19 @@
-// The wasm backend against the reference kernels: every kernel of the Backend interface on randomised
+// The wasm backend against the reference kernels: every kernel the backend registers on randomised
 // shapes, SIMD tails (sizes around 4 and the 6x8 micro-tile), strides/padding/dilation/groups, depthwise,
 // batch 1 and 64, with 1 and 2 threads, and proof (counters) that the SIMD kernels ran.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Conv2dParams, Pool2dParams } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/index.js';
-import { getBackend } from '../src/backend/registry.js';
+import { getBackend, kernelsOn } from '../src/index.js';
 import {
-  getNumThreads, getWasmStats, ready, resetWasmStats, setNumThreads, usingRelaxedSimd, wasmBackend,
+  getNumThreads, getWasmStats, ready, resetWasmStats, setNumThreads, usingRelaxedSimd,
 } from '../src/backend/wasm/index.js';
 import { setWinogradMode } from '../src/backend/wasm/winograd-runner.js';
 import { Generator } from '../src/util/random.js';
+
+// Every kernel as the wasm backend runs it, and as the reference runs it.
+const wasmBackend = kernelsOn('wasm');
+const jsBackend = kernelsOn('js');
 
 const rng = new Generator(1234);
 

@@ -1,8 +1,6 @@
-// The Backend interface: the heavy kernels that a backend may accelerate.
-// Kernels work on flat, contiguous, row-major typed arrays and write into outputs the caller allocated,
-// so ops, layers and user code never see which backend ran. Tensors are NHWC; conv weights are
-// [kH, kW, inChannels / groups, outChannels].
-// A backend that does not support a case (float64, an odd attribute) calls the reference backend.
+// The kernels, by name, and the parameter records they take. Kernels work on flat, contiguous, row-major typed
+// arrays and write into outputs the caller allocated, so ops, layers and user code never see which backend
+// ran. Tensors are NHWC; conv weights are [kH, kW, inChannels / groups, outChannels].
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -126,49 +124,55 @@ export interface RmspropStep {
   sign: number;
 }
 
-export interface Backend {
-  readonly name: string;
+/**
+ * Every kernel's argument list, by name: the one place a kernel's shape is stated. Kernels work on flat,
+ * contiguous typed arrays and overwrite the outputs the caller allocated. Op files add their own kernels to
+ * this table by declaration merging (`declare module '../backend/backend.js' { interface KernelSignatures
+ * { ... } }`), next to the reference loop they register; backends implement any subset (registry.ts).
+ */
+export interface KernelSignatures {
+  /** out[batch, m, n] = A @ B. */
+  matmul: [p: MatmulParams, a: FloatArray, b: FloatArray, out: FloatArray];
 
-  /** out[batch, m, n] = A @ B (overwrites out). */
-  matmul(p: MatmulParams, a: FloatArray, b: FloatArray, out: FloatArray): void;
-
-  /** y[N,outH,outW,outC] = conv(x[N,inH,inW,inC], w[kH,kW,inC/g,outC]) + bias[outC] (overwrites y). */
-  conv2d(p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray): void;
-  /** dx[N,inH,inW,inC] = gradient of conv2d w.r.t. x (overwrites dx). */
-  conv2dBackwardInput(p: Conv2dParams, dy: FloatArray, w: FloatArray, dx: FloatArray): void;
-  /** dw[kH,kW,inC/g,outC] = gradient of conv2d w.r.t. w (overwrites dw). */
-  conv2dBackwardFilter(p: Conv2dParams, x: FloatArray, dy: FloatArray, dw: FloatArray): void;
+  /** y[N,outH,outW,outC] = conv(x[N,inH,inW,inC], w[kH,kW,inC/g,outC]) + bias[outC]. */
+  conv2d: [p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray];
+  /** dx[N,inH,inW,inC] = gradient of conv2d w.r.t. x. */
+  conv2dBackwardInput: [p: Conv2dParams, dy: FloatArray, w: FloatArray, dx: FloatArray];
+  /** dw[kH,kW,inC/g,outC] = gradient of conv2d w.r.t. w. */
+  conv2dBackwardFilter: [p: Conv2dParams, x: FloatArray, dy: FloatArray, dw: FloatArray];
 
   /**
    * y = max over each window; argmax[i] = flat index into x of the winner, -1 if the window is all padding.
    * argmax null: no gradient will be needed, so the winners are not recorded.
    */
-  maxPool2d(p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array | null): void;
-  /** dx (overwritten) scatters dy to the recorded winners. */
-  maxPool2dBackward(p: Pool2dParams, dy: FloatArray, argmax: Int32Array, dx: FloatArray): void;
+  maxPool2d: [p: Pool2dParams, x: FloatArray, y: FloatArray, argmax: Int32Array | null];
+  /** dx scatters dy to the recorded winners. */
+  maxPool2dBackward: [p: Pool2dParams, dy: FloatArray, argmax: Int32Array, dx: FloatArray];
   /** y = mean or sum over each window. */
-  avgPool2d(p: Pool2dParams, mode: AvgPoolMode, x: FloatArray, y: FloatArray): void;
-  /** dx (overwritten) spreads dy over each window. */
-  avgPool2dBackward(p: Pool2dParams, mode: AvgPoolMode, dy: FloatArray, dx: FloatArray): void;
+  avgPool2d: [p: Pool2dParams, mode: AvgPoolMode, x: FloatArray, y: FloatArray];
+  /** dx spreads dy over each window. */
+  avgPool2dBackward: [p: Pool2dParams, mode: AvgPoolMode, dy: FloatArray, dx: FloatArray];
 
-  /** y (overwritten, may be x itself) = the per-channel affine map of x. */
-  channelAffine(p: ChannelAffine, x: FloatArray, y: FloatArray): void;
-  /** sums (and dots, when p.b is given) overwritten with the per-channel sums of a. */
-  channelSums(p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null): void;
-
-  /** y (may be x) = max(0, x); NaN passes, -0 becomes +0. */
-  relu(x: FloatArray, y: FloatArray): void;
-  /** dx = dy where x > 0 (x: the ReLU's input or its output), else 0; NaN in x passes dy. */
-  reluBackward(x: FloatArray, dy: FloatArray, dx: FloatArray): void;
-  /** y (may be x) = x > 0 ? min(x, 6) : 0 (NaN gives 0), as in MobileNet. */
-  relu6(x: FloatArray, y: FloatArray): void;
-  /** dx = dy where 0 < x < 6, else 0. */
-  relu6Backward(x: FloatArray, dy: FloatArray, dx: FloatArray): void;
+  /** y (may be x itself) = the per-channel affine map of x. */
+  channelAffine: [p: ChannelAffine, x: FloatArray, y: FloatArray];
+  /** sums (and dots, when p.b is given) = the per-channel sums of a. */
+  channelSums: [p: ChannelSums, a: FloatArray, sums: Float64Array, dots: Float64Array | null];
 
   /** SGD: param and momentumBuffer (null: no momentum) updated in place. */
-  sgdStep(h: SgdStep, param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null): void;
+  sgdStep: [h: SgdStep, param: FloatArray, grad: FloatArray, momentumBuffer: FloatArray | null];
   /** Adam / AdamW: param and the averages updated in place; maxExpAvgSq non-null for AMSGrad. */
-  adamStep(h: AdamStep, param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null): void;
+  adamStep: [h: AdamStep, param: FloatArray, grad: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null];
   /** RMSprop: momentumBuffer non-null when momentum > 0, gradAvg non-null for the centered variant. */
-  rmspropStep(h: RmspropStep, param: FloatArray, grad: FloatArray, squareAvg: FloatArray, momentumBuffer: FloatArray | null, gradAvg: FloatArray | null): void;
+  rmspropStep: [h: RmspropStep, param: FloatArray, grad: FloatArray, squareAvg: FloatArray, momentumBuffer: FloatArray | null, gradAvg: FloatArray | null];
 }
+
+/** A pointwise activation's forward kernel: y (may be x) = f(x). */
+export type ActivationArgs = [x: FloatArray, y: FloatArray];
+/**
+ * Its gradient: dx = dy * f'(v), where v is the activation's input or its output, as the activation declares
+ * (ReLU's mask is the same for both, which lets a ReLU fused into another op take its gradient from the output).
+ */
+export type ActivationBackwardArgs = [v: FloatArray, dy: FloatArray, dx: FloatArray];
+
+export type KernelName = keyof KernelSignatures;
+export type KernelArgs<K extends KernelName> = KernelSignatures[K];

@@ -5,54 +5,83 @@ import { normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { mul, sub, unaryConst } from './arithmetic.js';
 import { sum } from './reduce.js';
-import { type ActivationKernel, leakyReluKernel, relu6Kernel, reluKernel, sigmoidKernel, tanhKernel } from './activation-kernels.js';
+import { sigmoidBackwardRef, sigmoidRef, tanhBackwardRef, tanhRef } from './activation-kernels.js';
+import { defineActivation } from './define-activation.js';
+import type { ActivationArgs, ActivationBackwardArgs, FloatArray } from '../backend/backend.js';
+import { runKernel } from '../backend/registry.js';
+import { relu6BackwardRef, relu6Ref, reluBackwardRef, reluRef } from '../backend/js/pointwise.js';
 import { type Generator, defaultGenerator } from '../util/random.js';
 
-function activation(name: string, x: Tensor, kernel: ActivationKernel): Tensor {
-  if (!isFloat(x.dtype)) throw new Error(`${name}: expects a float tensor, got ${x.dtype}`);
-  const y = allocate(x.dtype, x.size);
-  kernel.forward(x.data, y);
-  const out = new Tensor(y, x.shape);
-  return record(out, name, [x], (dy) => [
-    () => {
-      const dx = allocate(x.dtype, x.size);
-      kernel.backward(x.data, y, dy.data, dx);
-      return new Tensor(dx, x.shape);
-    },
-  ]);
+declare module '../backend/backend.js' {
+  interface KernelSignatures {
+    relu: ActivationArgs;
+    reluBackward: ActivationBackwardArgs;
+    relu6: ActivationArgs;
+    relu6Backward: ActivationBackwardArgs;
+    sigmoid: ActivationArgs;
+    sigmoidBackward: ActivationBackwardArgs;
+    tanh: ActivationArgs;
+    tanhBackward: ActivationBackwardArgs;
+  }
 }
 
-/** max(0, x). */
+/** max(0, x); NaN passes. */
+export const relu = defineActivation({
+  name: 'relu',
+  backwardName: 'reluBackward',
+  gradFrom: 'input',
+  reference: reluRef,
+  referenceBackward: reluBackwardRef,
+});
+
 /**
  * The gradient through a ReLU fused into the op that produced y (its output): dy where y > 0, else 0
  * (y > 0 exactly where the pre-activation was).
  */
 export function reluBackwardFromOutput(y: TypedArray, dy: Tensor): Tensor {
-  const dz = allocate(dy.dtype, y.length);
-  reluKernel.backward(y, y, dy.data, dz);
+  const dz = allocate(dy.dtype, y.length) as FloatArray;
+  runKernel('reluBackward', y as FloatArray, dy.data as FloatArray, dz);
   return new Tensor(dz, dy.shape);
 }
 
-export function relu(x: Tensor): Tensor {
-  return activation('relu', x, reluKernel);
-}
-
 /** min(max(0, x), 6), as in MobileNet. */
-export function relu6(x: Tensor): Tensor {
-  return activation('relu6', x, relu6Kernel);
-}
+export const relu6 = defineActivation({
+  name: 'relu6',
+  backwardName: 'relu6Backward',
+  gradFrom: 'input',
+  reference: relu6Ref,
+  referenceBackward: relu6BackwardRef,
+});
+
+export const sigmoid = defineActivation({
+  name: 'sigmoid',
+  backwardName: 'sigmoidBackward',
+  gradFrom: 'output',
+  reference: sigmoidRef,
+  referenceBackward: sigmoidBackwardRef,
+});
+
+export const tanh = defineActivation({
+  name: 'tanh',
+  backwardName: 'tanhBackward',
+  gradFrom: 'output',
+  reference: tanhRef,
+  referenceBackward: tanhBackwardRef,
+});
 
 /** x for x > 0, negativeSlope * x otherwise. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  return activation('leakyRelu', x, leakyReluKernel(negativeSlope));
-}
-
-export function sigmoid(x: Tensor): Tensor {
-  return activation('sigmoid', x, sigmoidKernel);
-}
-
-export function tanh(x: Tensor): Tensor {
-  return activation('tanh', x, tanhKernel);
+  if (!isFloat(x.dtype)) throw new Error(`leakyRelu: expects a float tensor, got ${x.dtype}`);
+  const xs = x.data;
+  const y = allocate(x.dtype, x.size);
+  for (let i = 0; i < xs.length; i++) y[i] = xs[i] > 0 ? xs[i] : negativeSlope * xs[i];
+  return record(new Tensor(y, x.shape), 'leakyRelu', [x], (dy) => [
+    () => {
+      const dx = allocate(x.dtype, x.size);
+      for (let i = 0; i < xs.length; i++) dx[i] = xs[i] > 0 ? dy.data[i] : negativeSlope * dy.data[i];
+      return new Tensor(dx, x.shape);
+    },
+  ]);
 }
 
 /** View x as [outer, n, inner] around axis. */

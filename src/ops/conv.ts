@@ -4,10 +4,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { Conv2dParams, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
-import { reluKernel } from './activation-kernels.js';
 import { reluBackwardFromOutput } from './activation.js';
 import { type Pair, type Padding, assertRank4, outputLength, pair, resolvePadding } from './geometry.js';
 
@@ -87,8 +86,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new Error(`conv2d: activation must be 'relu' or left out, got ${JSON.stringify(activation)}`);
   }
   const y = allocate(dtype, p.batch * p.outH * p.outW * p.outC) as FloatArray;
-  getBackend().conv2d(p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
-  if (activation) reluKernel.forward(y, y);
+  runKernel('conv2d', p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
+  if (activation) runKernel('relu', y, y);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.outC]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, activation ? 'conv2dRelu' : 'conv2d', inputs, (upstream) => {
@@ -98,12 +97,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     return [
       () => {
         const dx = allocate(dtype, x.size) as FloatArray;
-        getBackend().conv2dBackwardInput(p, dyd, wd, dx);
+        runKernel('conv2dBackwardInput', p, dyd, wd, dx);
         return new Tensor(dx, x.shape);
       },
       () => {
         const dw = allocate(dtype, weight.size) as FloatArray;
-        getBackend().conv2dBackwardFilter(p, xd, dyd, dw);
+        runKernel('conv2dBackwardFilter', p, xd, dyd, dw);
         return new Tensor(dw, weight.shape);
       },
       () => sum(dy, [0, 1, 2]),

@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { add } from './arithmetic.js';
 import { reshape } from './movement.js';
@@ -30,7 +30,7 @@ export function gemm(a: Operand, b: Operand, transA: boolean, transB: boolean): 
   const out = allocate(dtype, batch * m * n) as FloatArray;
   const ad = (a.t.dtype === dtype ? a.t.data : a.t.to(dtype).data) as FloatArray;
   const bd = (b.t.dtype === dtype ? b.t.data : b.t.to(dtype).data) as FloatArray;
-  getBackend().matmul({ batchA: a.batch, batchB: b.batch, m, k, n, transA, transB }, ad, bd, out);
+  runKernel('matmul', { batchA: a.batch, batchB: b.batch, m, k, n, transA, transB }, ad, bd, out);
   return new Tensor(out, batch === 1 && a.batch === 1 && b.batch === 1 ? [m, n] : [batch, m, n]);
 }
 

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { record, type GradFn } from '../autograd/node.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { reluBackwardFromOutput } from './activation.js';
 
@@ -23,11 +23,10 @@ export interface BatchNormOptions {
 function channelStats(xd: FloatArray, channels: number): { mean: Float64Array; variance: Float64Array } {
   const rows = xd.length / channels;
   const sums = new Float64Array(channels);
-  const backend = getBackend();
-  backend.channelSums({ channels, aCenter: null, b: null, bCenter: null }, xd, sums, null);
+  runKernel('channelSums', { channels, aCenter: null, b: null, bCenter: null }, xd, sums, null);
   const mean = sums.map((s) => s / rows);
   const squares = new Float64Array(channels);
-  backend.channelSums({ channels, aCenter: mean, b: xd, bCenter: mean }, xd, sums, squares);
+  runKernel('channelSums', { channels, aCenter: mean, b: xd, bCenter: mean }, xd, sums, squares);
   return { mean, variance: squares.map((s) => s / rows) };
 }
 
@@ -83,12 +82,11 @@ export function batchNorm(
   // y = (x - mean) * scale + bias per channel
   const scale = invStd.map((s, c) => s * (weight ? weight.data[c] : 1));
   const shift = bias ? Float64Array.from(bias.data as FloatArray) : new Float64Array(channels);
-  const backend = getBackend();
   const y = allocate(x.dtype, x.size) as FloatArray;
   const second = residual
     ? { x2: residual.data as FloatArray, center2: new Float64Array(channels), scale2: new Float64Array(channels).fill(1) }
     : null;
-  backend.channelAffine({ channels, center: mean, scale, shift, second, relu }, xd, y);
+  runKernel('channelAffine', { channels, center: mean, scale, shift, second, relu }, xd, y);
   const out = new Tensor(y, x.shape);
 
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
@@ -99,15 +97,15 @@ export function batchNorm(
     // Per-channel sums of dy and of dy * (x - mean), shared by all three gradients.
     const sumDy = new Float64Array(channels);
     const sumDyXc = new Float64Array(channels);
-    backend.channelSums({ channels, aCenter: null, b: xd, bCenter: mean }, g, sumDy, sumDyXc);
+    runKernel('channelSums', { channels, aCenter: null, b: xd, bCenter: mean }, g, sumDy, sumDyXc);
     const sumDyXhat = sumDyXc.map((v, c) => v * invStd[c]);
     const dx: GradFn = () => {
       const d = allocate(x.dtype, x.size) as FloatArray;
       if (!options.training) {
-        backend.channelAffine({ channels, center: null, scale, shift: new Float64Array(channels), second: null, relu: false }, g, d);
+        runKernel('channelAffine', { channels, center: null, scale, shift: new Float64Array(channels), second: null, relu: false }, g, d);
       } else {
         // Through the batch statistics: (scale / N) * (N*dy - sum(dy) - xhat * sum(dy*xhat))
-        backend.channelAffine({
+        runKernel('channelAffine', {
           channels,
           center: null,
           scale,

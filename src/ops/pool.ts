@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { AvgPoolMode, FloatArray, Pool2dParams } from '../backend/backend.js';
 import { mean } from './reduce.js';
 import { type Pair, type Padding, assertRank4, outputLength, pair, resolvePadding } from './geometry.js';
@@ -63,12 +63,12 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const y = allocate(x.dtype, n) as FloatArray;
   // The winners are only needed for a gradient: inference skips recording them.
   const argmax = isGradEnabled() && x.requiresGrad ? new Int32Array(n) : null;
-  getBackend().maxPool2d(p, x.data as FloatArray, y, argmax);
+  runKernel('maxPool2d', p, x.data as FloatArray, y, argmax);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.channels]);
   return record(out, 'maxPool2d', [x], (dy) => [
     () => {
       const dx = allocate(x.dtype, x.size) as FloatArray;
-      getBackend().maxPool2dBackward(p, dy.data as FloatArray, argmax!, dx);
+      runKernel('maxPool2dBackward', p, dy.data as FloatArray, argmax!, dx);
       return new Tensor(dx, x.shape);
     },
   ]);
@@ -78,12 +78,12 @@ function windowPool(x: Tensor, kernelSize: Pair, options: Pool2dOptions, mode: A
   checkFloat(x, opName);
   const p = pool2dParams(x.shape, kernelSize, options, opName);
   const y = allocate(x.dtype, p.batch * p.outH * p.outW * p.channels) as FloatArray;
-  getBackend().avgPool2d(p, mode, x.data as FloatArray, y);
+  runKernel('avgPool2d', p, mode, x.data as FloatArray, y);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.channels]);
   return record(out, opName, [x], (dy) => [
     () => {
       const dx = allocate(x.dtype, x.size) as FloatArray;
-      getBackend().avgPool2dBackward(p, mode, dy.data as FloatArray, dx);
+      runKernel('avgPool2dBackward', p, mode, dy.data as FloatArray, dx);
       return new Tensor(dx, x.shape);
     },
   ]);

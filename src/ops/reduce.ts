@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { type TypedArray, allocate, isFloat } from '../tensor/dtype.js';
 import { type Shape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { permuteData } from './movement-kernels.js';
 import { broadcastTo, reshape } from './movement.js';
@@ -64,7 +64,7 @@ function sumLeadingAxes(x: Tensor, axes: number[]): TypedArray | null {
   if (!leading || !isFloat(x.dtype) || x.size === 0) return null;
   const channels = sizeOf(x.shape.slice(axes.length));
   const sums = new Float64Array(channels);
-  getBackend().channelSums({ channels, aCenter: null, b: null, bCenter: null }, x.data as FloatArray, sums, null);
+  runKernel('channelSums', { channels, aCenter: null, b: null, bCenter: null }, x.data as FloatArray, sums, null);
   const out = allocate(x.dtype, channels);
   out.set(sums);
   return out;

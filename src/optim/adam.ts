@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative, checkUnitInterval } from './check-hyper.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { AdamStep } from '../backend/backend.js';
 
 export interface AdamOptions {
@@ -50,7 +50,7 @@ export function adamUpdate(param: TypedArray, grad: TypedArray, buffers: AdamBuf
     eps: h.eps,
   };
   const f = (a: TypedArray) => asFloat(a, 'adamUpdate');
-  getBackend().adamStep(adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq ? f(maxExpAvgSq) : null);
+  runKernel('adamStep', adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq ? f(maxExpAvgSq) : null);
 }
 
 type AdamState = { step?: number; expAvg?: Tensor; expAvgSq?: Tensor; maxExpAvgSq?: Tensor };

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { RmspropStep } from '../backend/backend.js';
 
 export interface RMSpropOptions {
@@ -41,7 +41,7 @@ export function rmspropUpdate(param: TypedArray, grad: TypedArray, buffers: RMSp
   checkLengths('rmspropUpdate', param, { grad, squareAvg, momentumBuffer, gradAvg });
   const step: RmspropStep = { lr: h.lr, alpha: h.alpha, eps: h.eps, weightDecay: h.weightDecay, momentum: h.momentum, sign: h.maximize ? -1 : 1 };
   const f = (a: TypedArray) => asFloat(a, 'rmspropUpdate');
-  getBackend().rmspropStep(step, f(param), f(grad), f(squareAvg), h.momentum > 0 ? f(momentumBuffer!) : null, h.centered ? f(gradAvg!) : null);
+  runKernel('rmspropStep', step, f(param), f(grad), f(squareAvg), h.momentum > 0 ? f(momentumBuffer!) : null, h.centered ? f(gradAvg!) : null);
 }
 
 type RMSpropState = { step?: number; squareAvg?: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };

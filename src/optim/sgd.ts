@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
-import { getBackend } from '../backend/registry.js';
+import { runKernel } from '../backend/registry.js';
 import type { SgdStep } from '../backend/backend.js';
 
 export interface SGDOptions {
@@ -34,7 +34,7 @@ export function sgdUpdate(param: TypedArray, grad: TypedArray, momentumBuffer: T
     lr: h.lr, momentum: h.momentum, keep: 1 - h.dampening, weightDecay: h.weightDecay, nesterov: h.nesterov,
     sign: h.maximize ? -1 : 1, firstStep,
   };
-  getBackend().sgdStep(step, asFloat(param, 'sgdUpdate'), asFloat(grad, 'sgdUpdate'), momentumBuffer && asFloat(momentumBuffer, 'sgdUpdate'));
+  runKernel('sgdStep', step, asFloat(param, 'sgdUpdate'), asFloat(grad, 'sgdUpdate'), momentumBuffer && asFloat(momentumBuffer, 'sgdUpdate'));
 }
 
 type SGDState = { momentumBuffer?: Tensor };

@@ -1,14 +1,18 @@
-// The reference backend: plain loops, the living spec that every fast kernel must agree with.
-import type { Backend } from '../backend.js';
+// The reference kernels of the built-in kernels that take parameter records (products, convolutions,
+// pooling, per-channel maps, optimiser steps): plain loops, the living spec every fast kernel must agree
+// with. The registry starts from this table; ops that bring their own kernels (the activations) register
+// their reference loops where they are defined.
+import type { KernelArgs, KernelName } from '../backend.js';
 import { matmulRef } from './matmul.js';
 import { conv2dRef, conv2dBackwardInputRef, conv2dBackwardFilterRef } from './conv2d.js';
 import { channelAffineRef, channelSumsRef } from './channel.js';
 import { maxPool2dRef, maxPool2dBackwardRef, avgPool2dRef, avgPool2dBackwardRef } from './pool2d.js';
 import { adamStepRef, rmspropStepRef, sgdStepRef } from './optim.js';
-import { relu6BackwardRef, relu6Ref, reluBackwardRef, reluRef } from './pointwise.js';
 
-export const jsBackend: Backend = {
-  name: 'js',
+type BuiltIn = 'matmul' | 'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardFilter' | 'maxPool2d' | 'maxPool2dBackward' |
+  'avgPool2d' | 'avgPool2dBackward' | 'channelAffine' | 'channelSums' | 'sgdStep' | 'adamStep' | 'rmspropStep';
+
+export const builtInReferenceKernels: { [K in BuiltIn & KernelName]: (...args: KernelArgs<K>) => void } = {
   matmul: matmulRef,
   conv2d: conv2dRef,
   conv2dBackwardInput: conv2dBackwardInputRef,
@@ -19,10 +23,6 @@ export const jsBackend: Backend = {
   avgPool2dBackward: avgPool2dBackwardRef,
   channelAffine: channelAffineRef,
   channelSums: channelSumsRef,
-  relu: reluRef,
-  reluBackward: reluBackwardRef,
-  relu6: relu6Ref,
-  relu6Backward: relu6BackwardRef,
   sgdStep: sgdStepRef,
   adamStep: adamStepRef,
   rmspropStep: rmspropStepRef,
