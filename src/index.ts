@@ -6,6 +6,7 @@ export * as F from './ops/functional.js';
 export { concat, stack } from './ops/movement.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, type GradcheckOptions } from './autograd/gradcheck.js';
+export { customOp, type CustomOpDefinition, type CustomOpContext } from './autograd/custom-op.js';
 export { Generator, manualSeed, defaultGenerator } from './util/random.js';
 export {
   setBackend, getBackend, listBackends, registerBackend, registerKernels, defineReferenceKernel, runKernel, kernelsOn, KernelDeclined,

@@ -11,4 +11,5 @@ export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
 export { relu, reluBackward, relu6, relu6Backward } from './relu';
+export { hardswish, hardswishBackward } from './hardswish';
 export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';

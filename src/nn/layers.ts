@@ -9,6 +9,7 @@ import { conv2d, type Conv2dOptions } from '../ops/conv.js';
 import { linear } from '../ops/matmul.js';
 import { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, type Pool2dOptions } from '../ops/pool.js';
 import { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from '../ops/activation.js';
+import { hardswish } from '../ops/hardswish.js';
 import { flatten, pad } from '../ops/movement.js';
 import { batchNorm } from '../ops/norm.js';
 import { type Pair, pair } from '../ops/geometry.js';
@@ -181,6 +182,13 @@ function isPlainReLU(m: Module): boolean {
 export class ReLU6 extends Module {
   forward(x: Tensor): Tensor {
     return relu6(x);
+  }
+}
+
+/** x * relu6(x + 3) / 6 (MobileNetV3). */
+export class Hardswish extends Module {
+  forward(x: Tensor): Tensor {
+    return hardswish(x);
   }
 }
 

@@ -64,6 +64,10 @@ if (simdSupported) {
     reluBackward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'reluBackward', f32(v), f32(dy), f32(dx)), 'reluBackward') }),
     relu6: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'relu6', f32(x), f32(y)), 'relu6') }),
     relu6Backward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'relu6Backward', f32(v), f32(dy), f32(dx)), 'relu6Backward') }),
+    hardswish: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'hardswish', f32(x), f32(y)), 'hardswish') }),
+    hardswishBackward: wasmKernel({
+      run: (rt, v, dy, dx) => (activationBackward(rt, 'hardswishBackward', f32(v), f32(dy), f32(dx)), 'hardswishBackward'),
+    }),
     sgdStep: wasmKernel({
       run: (rt, h, param, grad, buffer) => (optim.sgdStep(rt, h, f32(param), f32(grad), f32OrNull(buffer)), 'sgdStep'),
     }),

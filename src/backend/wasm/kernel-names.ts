@@ -27,4 +27,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'reluBackward',
   'relu6',
   'relu6Backward',
+  'hardswish',
+  'hardswishBackward',
 ] as const;
