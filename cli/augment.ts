@@ -1,8 +1,8 @@
 // convkit augment image.png --out grid.png: a grid of augmented copies of one image, so a user can see
 // what the augmentation pipeline does to their data before training on it.
 import { type Command, InvalidArgumentError } from 'commander';
-import { augmentPreview } from '../src/data/augment-preview.js';
-import { readImage, writeImage } from '../src/node/image-io.js';
+import { augmentPreview } from 'convkit/data';
+import { readImage, writeImage } from 'convkit/node';
 import { nonNegativeInteger, positiveInteger } from './options.js';
 
 /** Large photos are shrunk to fit this box unless --size says otherwise (16 copies of a 12 MP photo would crawl). */

@@ -310,7 +310,7 @@ describe('convkit train: transfer learning (--from, --freeze, --new-head) on a f
     );
     await assert.rejects(
       train(...folder, '--from', partial, '--new-head', '3'),
-      /does not fit LeNet5: missing features\.conv1\.bias, features\.conv2\.weight, .* \(only the classifier 'classifier\.fc3' may be missing with --new-head\)/,
+      /does not fit LeNet5: missing features\.conv1\.bias, features\.conv2\.weight, .* \(only the classifier 'classifier\.fc3' may be missing with a new head\)/,
     );
     await assert.rejects(train('--dataset', join(dir, 'no-classes')), /ImageFolder: '.*no-classes' has no class folders/);
     await assert.rejects(train('--dataset', join(dir, 'empty-class')), /ImageFolder: class folder '.*empty-class\/b' has no images/);

@@ -1,10 +1,9 @@
 // convkit eval weights.safetensors --model lenet5 --dataset mnist [--json]: accuracy on a test set.
 import { Command } from 'commander';
-import { DataLoader } from '../../src/data/dataloader.js';
-import { evaluate } from '../../src/train/evaluate.js';
+import { DataLoader, type NamedDataset } from 'convkit/data';
+import { evaluate, selectClasses } from 'convkit/train';
+import { datasetNames, getDataset, loadTrainedModel } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { type CliDataset, datasetNames, getDataset, selectClasses } from '../datasets.js';
-import { loadTrainedModel } from '../trained-model.js';
 import { positiveInteger } from '../options.js';
 
 interface EvalOptions {
@@ -31,7 +30,7 @@ export function evalCommand(): Command {
     .action(async (weights: string, options: EvalOptions) => {
       if (options.split !== 'train' && options.split !== 'test') throw new Error(`--split must be 'train' or 'test', got '${options.split}'`);
       const backend = await selectBackend(options.backend);
-      const { model, info } = await loadTrainedModel(weights, options.model);
+      const { model, info } = await loadTrainedModel(weights, { model: options.model });
       const datasetName = options.dataset ?? info?.dataset;
       if (!datasetName) throw new Error(`'${weights}' does not say which data set it was trained on; pass --dataset (${datasetNames().join(', ')})`);
       const dataset = classesTrainedOn(getDataset(datasetName), info?.classes);
@@ -49,7 +48,7 @@ export function evalCommand(): Command {
 }
 
 /** Weights trained with --classes score only those classes, relabelled as in training. */
-function classesTrainedOn(dataset: CliDataset, classes: readonly string[] | undefined): CliDataset {
+function classesTrainedOn(dataset: NamedDataset, classes: readonly string[] | undefined): NamedDataset {
   if (!classes || (classes.length === dataset.classes.length && classes.every((c, i) => c === dataset.classes[i]))) return dataset;
-  return selectClasses(dataset, classes.join(','), undefined);
+  return selectClasses(dataset, { classes });
 }

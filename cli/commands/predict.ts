@@ -1,10 +1,9 @@
 // convkit predict weights.safetensors --model lenet5 digit.png [--top K]: the most likely classes of an image.
 import { Command } from 'commander';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { predict } from '../../src/train/evaluate.js';
-import { readImage } from '../../src/node/image-io.js';
+import type { Tensor } from 'convkit';
+import { predict } from 'convkit/train';
+import { loadTrainedModel, readImage } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { loadTrainedModel } from '../trained-model.js';
 import { positiveInteger } from '../options.js';
 
 interface PredictOptions {
@@ -27,7 +26,7 @@ export function predictCommand(): Command {
     .option('--json', 'print the result as one JSON object')
     .action(async (weights: string, imagePath: string, options: PredictOptions) => {
       await selectBackend(options.backend);
-      const { model, info, inputShape } = await loadTrainedModel(weights, options.model);
+      const { model, info, inputShape } = await loadTrainedModel(weights, { model: options.model });
       const [height, width, channels] = inputShape;
       if (channels !== 1 && channels !== 3) throw new Error(`predict: the model takes ${channels}-channel input; images can be read as 1 (gray) or 3 (RGB) channels`);
       const image = await readImage(imagePath, { channels, size: [height, width] });

@@ -1,8 +1,7 @@
 // convkit summary <model> [--input HxWxC] [--json]: the layer table of a zoo model.
 import { Command } from 'commander';
-import type { Module } from '../../src/nn/module.js';
-import { createModel, listModels, modelInputShape, type CreateModelOptions } from '../../src/models/registry.js';
-import { formatSummary, summary } from '../../src/nn/summary.js';
+import { formatSummary, summary, type Module } from 'convkit/nn';
+import { createModel, listModels, modelInputShape, type CreateModelOptions } from 'convkit/models';
 import { imageShape, keyValue } from '../options.js';
 
 interface SummaryOptions {

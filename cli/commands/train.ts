@@ -4,28 +4,40 @@
 // --fine-tune-epochs adds a second phase with every layer trainable at a lower learning rate.
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { DataLoader } from '../../src/data/dataloader.js';
-import type { Module, StateDict } from '../../src/nn/module.js';
-import { createModel, listModels, modelInputShape, type CreateModelOptions } from '../../src/models/registry.js';
-import { Adam, CosineAnnealingLR, SGD, type LRScheduler } from '../../src/optim/index.js';
-import { manualSeed } from '../../src/util/random.js';
-import { fit, type FitOptions } from '../../src/train/fit.js';
-import { evaluate } from '../../src/train/evaluate.js';
-import type { Callback } from '../../src/train/callbacks.js';
-import type { EpochLogs } from '../../src/train/history.js';
-import type { AnyOptimizer } from '../../src/train/training-context.js';
-import { findHead, fineTune, freezeMatching } from '../../src/train/transfer.js';
-import { applyStateDict } from '../../src/io/apply-state-dict.js';
-import { isCheckpoint, unpackCheckpoint } from '../../src/io/checkpoint.js';
-import { shapesEqual } from '../../src/tensor/shape.js';
-import type { Tensor } from '../../src/tensor/tensor.js';
-import { loadSafetensors } from '../../src/node/weights-files.js';
-import { ProgressBar, formatDuration } from '../../src/node/progress.js';
-import { ModelCheckpoint, loadTrainingState } from '../../src/node/model-checkpoint.js';
-import { jsonLog } from '../../src/node/json-log.js';
+import { manualSeed, type Tensor } from 'convkit';
+import { DataLoader, type NamedDataset } from 'convkit/data';
+import type { Module } from 'convkit/nn';
+import { createModel, listModels, modelInputShape, type CreateModelOptions } from 'convkit/models';
+import { Adam, CosineAnnealingLR, SGD, type LRScheduler } from 'convkit/optim';
+import {
+  HeadMismatchError,
+  evaluate,
+  findHead,
+  fineTune,
+  fit,
+  freezeMatching,
+  loadPretrained,
+  parseClassSelection,
+  selectClasses,
+  type AnyOptimizer,
+  type Callback,
+  type EpochLogs,
+  type FitOptions,
+} from 'convkit/train';
+import { stateDictOf } from 'convkit/io';
+import {
+  ModelCheckpoint,
+  ProgressBar,
+  datasetNames,
+  formatDuration,
+  jsonLog,
+  loadSafetensors,
+  loadTrainedModelInfo,
+  loadTrainingState,
+  openDataset,
+  saveTrainedModel,
+} from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { type CliDataset, datasetNames, openDataset, selectClasses } from '../datasets.js';
-import { readTrainedModelInfo, saveTrainedModel } from '../trained-model.js';
 import { keyValue, nonNegativeInteger, positiveInteger, positiveNumber } from '../options.js';
 
 /** Share of each class a folder data set keeps for validation. */
@@ -129,7 +141,7 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
   manualSeed(options.seed);
   const pretrainedOptions = options.from ? await pretrainedModelOptions(options.from, modelName) : {};
   const userOptions = { ...pretrainedOptions, ...options.option };
-  const dataset = selectClasses(await loadDataset(modelName, userOptions, options), options.classes, options.perClass);
+  const dataset = selectedClasses(await loadDataset(modelName, userOptions, options), options);
   const train = dataset.load('train', options.limit);
   const test = dataset.load('test', options.testLimit);
   const { model, modelOptions, frozen } = await buildModel(modelName, dataset, userOptions, options);
@@ -184,7 +196,7 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
 /** The model for the data set: fresh, or from --from weights (with a new head), with --freeze applied. */
 async function buildModel(
   modelName: string,
-  dataset: CliDataset,
+  dataset: NamedDataset,
   userOptions: CreateModelOptions,
   options: TrainCliOptions,
 ): Promise<{ model: Module; modelOptions: CreateModelOptions; frozen: string[] }> {
@@ -193,21 +205,21 @@ async function buildModel(
   }
   const modelOptions = buildModelOptions(modelName, dataset, userOptions);
   const model = createModel(modelName, modelOptions);
-  if (options.from) await loadPretrained(model, options.from, options.newHead !== undefined);
+  if (options.from) await loadFrom(model, options.from, options.newHead !== undefined);
   const frozen = freezeLayers(modelName, model, options.freeze ?? [], options.newHead === undefined ? undefined : findHead(model).name);
   return { model, modelOptions, frozen };
 }
 
 /** The options a --from file was trained with (its class count aside), or none for weights saved elsewhere. */
 async function pretrainedModelOptions(path: string, modelName: string): Promise<CreateModelOptions> {
-  const info = await readTrainedModelInfo(path);
+  const info = await loadTrainedModelInfo(path);
   if (info && info.model !== modelName) throw new Error(`--from '${path}' holds ${info.model} weights (trained on ${info.dataset}), not ${modelName}`);
   const { numClasses: _numClasses, ...options } = info?.modelOptions ?? {};
   return options;
 }
 
 /** A named data set, or a folder decoded at the input size and channels of the model these options build. */
-async function loadDataset(modelName: string, modelOptions: CreateModelOptions, options: TrainCliOptions): Promise<CliDataset> {
+async function loadDataset(modelName: string, modelOptions: CreateModelOptions, options: TrainCliOptions): Promise<NamedDataset> {
   const dataset = await openDataset(options.dataset, {
     inputShape: modelInputShape(modelName, modelOptions),
     valFraction: options.valFraction ?? DEFAULT_VAL_FRACTION,
@@ -219,38 +231,22 @@ async function loadDataset(modelName: string, modelOptions: CreateModelOptions, 
   return dataset;
 }
 
-/**
- * Load pretrained weights into the model. With a new head, the file's classifier is skipped (it may even
- * be absent), and every other tensor must be there; without, the file must fit the model exactly.
- */
-async function loadPretrained(model: Module, path: string, newHead: boolean): Promise<void> {
+/** --classes and --per-class applied to the data set. */
+function selectedClasses(dataset: NamedDataset, options: TrainCliOptions): NamedDataset {
+  const classes = options.classes === undefined ? undefined : parseClassSelection(options.classes, dataset.classes, { source: '--classes' });
+  return selectClasses(dataset, { classes, perClass: options.perClass });
+}
+
+/** The --from weights (a weights file or a checkpoint) into the model, its classifier left out with --new-head. */
+async function loadFrom(model: Module, path: string, newHead: boolean): Promise<void> {
   const source = `--from '${path}'`;
-  const contents = await loadSafetensors(path);
-  const state = isCheckpoint(contents.metadata) ? unpackCheckpoint(contents, path).model : contents.tensors;
-  const head = findHead(model).name;
-  const headWeight = model.stateDict()[`${head}.weight`];
-  const savedHeadWeight = state[`${head}.weight`];
-  if (!newHead) {
-    if (savedHeadWeight && !shapesEqual(savedHeadWeight.shape, headWeight.shape)) {
-      const [savedClasses, classes] = [savedHeadWeight.shape.at(-1), headWeight.shape.at(-1)];
-      throw new Error(`${source}: its classifier '${head}' has ${savedClasses} outputs but the data set has ${classes} classes; pass --new-head ${classes} to replace it`);
-    }
-    applyStateDict(model, state, { source });
-    return;
+  try {
+    loadPretrained(model, stateDictOf(await loadSafetensors(path), path), { newHead, source });
+  } catch (error) {
+    if (!(error instanceof HeadMismatchError)) throw error;
+    const { head, savedOutputs, modelOutputs } = error;
+    throw new Error(`${source}: its classifier '${head}' has ${savedOutputs} outputs but the data set has ${modelOutputs} classes; pass --new-head ${modelOutputs} to replace it`, { cause: error });
   }
-  const isHead = (name: string): boolean => name.startsWith(`${head}.`);
-  const body: StateDict = Object.fromEntries(Object.entries(state).filter(([name]) => !isHead(name)));
-  const own = Object.keys(model.stateDict()).filter((name) => !isHead(name));
-  const missing = own.filter((name) => !(name in body));
-  const unexpected = Object.keys(body).filter((name) => !own.includes(name));
-  if (missing.length || unexpected.length) {
-    const problems = [
-      ...(missing.length ? [`missing ${missing.join(', ')} (only the classifier '${head}' may be missing with --new-head)`] : []),
-      ...(unexpected.length ? [`has tensors the model does not: ${unexpected.join(', ')}`] : []),
-    ];
-    throw new Error(`${source} does not fit ${model.constructor.name}: ${problems.join('; ')}`);
-  }
-  applyStateDict(model, body, { strict: false, source });
 }
 
 /** Apply the --freeze patterns (each must match something); the new head, if any, stays trainable. Returns the frozen names. */
@@ -268,7 +264,7 @@ function freezeLayers(modelName: string, model: Module, patterns: readonly strin
 }
 
 /** The model fits the data set: its classes, and its channel count and size where they differ from the model's default. */
-function buildModelOptions(modelName: string, dataset: CliDataset, userOptions: CreateModelOptions): CreateModelOptions {
+function buildModelOptions(modelName: string, dataset: NamedDataset, userOptions: CreateModelOptions): CreateModelOptions {
   const [h, w, c] = dataset.inputShape;
   const options: CreateModelOptions = { numClasses: dataset.classes.length, inChannels: c, ...userOptions };
   const [modelH, modelW, modelC] = modelInputShape(modelName, options);

@@ -27,3 +27,5 @@ export * from './image-canvas.js';
 export * from './transforms.js';
 export * from './augment.js';
 export { augmentPreview, defaultAugmentation, type AugmentPreviewOptions } from './augment-preview.js';
+export { type NamedDataset } from './named-dataset.js';
+export { EDGE_KERNELS, parseKernel, filterImage, type KernelRows, type ParseKernelOptions, type FilterImageOptions } from './edge-filter.js';

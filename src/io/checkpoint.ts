@@ -120,6 +120,11 @@ export function unpackCheckpoint(contents: SafetensorsContents, source: string):
   return checkpoint;
 }
 
+/** The model's tensors in parsed safetensors contents: a checkpoint's model part, or a weights file's tensors. */
+export function stateDictOf(contents: SafetensorsContents, source: string): StateDict {
+  return isCheckpoint(contents.metadata) ? unpackCheckpoint(contents, source).model : contents.tensors;
+}
+
 /** Decode checkpoint bytes (see serializeCheckpoint). */
 export function parseCheckpoint(bytes: Uint8Array, source = 'bytes'): Checkpoint {
   return unpackCheckpoint(parseSafetensors(bytes, source), source);

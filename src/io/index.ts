@@ -6,6 +6,7 @@ export {
   parseCheckpoint,
   unpackCheckpoint,
   isCheckpoint,
+  stateDictOf,
   CHECKPOINT_METADATA_KEY,
   type Checkpoint,
   type CheckpointInput,
@@ -14,3 +15,13 @@ export {
 export { applyStateDict, type ApplyStateDictOptions, type ApplyStateDictResult } from './apply-state-dict.js';
 export type { JsonValue } from './json-value.js';
 export * as importers from './importers/index.js';
+export {
+  serializeTrainedModel,
+  parseTrainedModel,
+  unpackTrainedModel,
+  trainedModelInfo,
+  TRAINED_MODEL_METADATA_KEY,
+  type TrainedModelInfo,
+  type TrainedModel,
+  type LoadTrainedModelOptions,
+} from './trained-model.js';

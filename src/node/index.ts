@@ -21,3 +21,5 @@ export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwj
 export { ProgressBar, formatDuration, formatValues } from './progress.js';
 export { ModelCheckpoint, saveTrainingState, loadTrainingState } from './model-checkpoint.js';
 export { jsonLog } from './json-log.js';
+export { datasetNames, getDataset, openDataset, type OpenDatasetOptions } from './dataset-registry.js';
+export { saveTrainedModel, loadTrainedModel, loadTrainedModelInfo } from './trained-model-files.js';

@@ -2,7 +2,7 @@
 // a crash mid-save leaves the previous file intact.
 import type { Module } from '../nn/module.js';
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata, type TensorMap } from '../io/safetensors.js';
-import { serializeCheckpoint, unpackCheckpoint, isCheckpoint, type Checkpoint, type CheckpointInput } from '../io/checkpoint.js';
+import { serializeCheckpoint, unpackCheckpoint, stateDictOf, type Checkpoint, type CheckpointInput } from '../io/checkpoint.js';
 import { applyStateDict, type ApplyStateDictResult } from '../io/apply-state-dict.js';
 import { atomicWriteFile } from './atomic-write.js';
 import { readFileBytes } from './read-file-bytes.js';
@@ -31,8 +31,7 @@ export interface LoadWeightsResult extends ApplyStateDictResult {
  */
 export async function loadWeights(path: string, module: Module, options: { strict?: boolean } = {}): Promise<LoadWeightsResult> {
   const contents = await loadSafetensors(path);
-  const state = isCheckpoint(contents.metadata) ? unpackCheckpoint(contents, path).model : contents.tensors;
-  const result = applyStateDict(module, state, { strict: options.strict, source: `loadWeights('${path}')` });
+  const result = applyStateDict(module, stateDictOf(contents, path), { strict: options.strict, source: `loadWeights('${path}')` });
   return { ...result, metadata: contents.metadata };
 }
 

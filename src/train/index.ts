@@ -12,3 +12,5 @@ export { type TrainingContext, type AnyOptimizer } from './training-context.js';
 export { type TrainingProgress, type TrainingState, checkTrainingProgress } from './training-state.js';
 export { epochSeed } from './seeding.js';
 export * from './transfer.js';
+export { parseClassSelection, selectClasses, type ParseClassSelectionOptions, type SelectClassesOptions } from './class-selection.js';
+export { loadPretrained, HeadMismatchError, type LoadPretrainedOptions } from './load-pretrained.js';
