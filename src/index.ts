@@ -1,4 +1,5 @@
 // ConvKit's public entry point.
+import './backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { Tensor, type TensorLike } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export * from './tensor/create.js';
@@ -12,7 +13,6 @@ export {
   setBackend, getBackend, listBackends, registerBackend, registerKernels, defineReferenceKernel, runKernel, kernelsOn, KernelDeclined,
   type Backend, type FastKernel, type KernelTable,
 } from './backend/registry.js';
-// The WebAssembly SIMD backend registers itself as the default where SIMD is available.
 export { ready, setNumThreads, getNumThreads, usingRelaxedSimd, getWasmStats, resetWasmStats, type WasmStats } from './backend/wasm/index.js';
 export * from './optim/index.js';
 export * as io from './io/index.js';

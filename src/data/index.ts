@@ -1,4 +1,5 @@
 // convkit/data: datasets, the DataLoader and IDX parsing (browser-safe; Node file loaders are in convkit/node).
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export {
   type Sample,
   type Batch,

@@ -1,5 +1,6 @@
 // convkit io (browser-safe): safetensors bytes, checkpoints, and checked loading into modules.
 // Reading and writing files is in src/node/weights-files.ts.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { serializeSafetensors, parseSafetensors, type TensorMap, type SafetensorsMetadata, type SafetensorsContents } from './safetensors.js';
 export {
   serializeCheckpoint,

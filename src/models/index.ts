@@ -1,4 +1,5 @@
 // convkit/models: the classic architectures, their reusable blocks, and the registry by name.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { type ModelOptions } from './model-options.js';
 export { LeNet5, lenet5, type LeNet5Options, type LeNet5Variant } from './lenet.js';
 export { AlexNet, alexnet, type AlexNetOptions } from './alexnet.js';

@@ -1,4 +1,5 @@
 // convkit/nn: modules, layers, initialisation.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { Module, type ForwardHook, type StateDict, type NamePattern } from './module.js';
 export { Parameter } from './parameter.js';
 export * from './layers.js';

@@ -1,4 +1,5 @@
 // convkit/node: the Node-only adapters (files, image codecs, terminal progress) over the browser-safe core.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { atomicWriteFile } from './atomic-write.js';
 export { saveSafetensors, loadSafetensors, saveWeights, loadWeights, saveCheckpoint, loadCheckpoint, type LoadWeightsResult } from './weights-files.js';
 export { readIdxFile } from './idx-files.js';

@@ -1,4 +1,5 @@
 // convkit optimisers: SGD, Adam, AdamW, RMSprop, learning-rate schedules and gradient clipping.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export {
   Optimizer,
   type BaseHyperParams,

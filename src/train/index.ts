@@ -1,5 +1,6 @@
 // convkit training: fit/evaluate/predict, metrics and the browser-safe callbacks (the Node-only ones,
 // ProgressBar, ModelCheckpoint and jsonLog, are in convkit/node).
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { fit, type FitOptions } from './fit.js';
 export { evaluate, predict, switchToEval, switchMode, type EvaluateOptions, type EvaluationResult, type PredictOptions } from './evaluate.js';
 export { type Callback, CallbackList } from './callbacks.js';
