@@ -52,7 +52,7 @@ function fallbacksSince(start: Record<string, number>): Record<string, number> {
  * Fails on any fallback the suite did not declare, and on a declared one that never happened (the
  * declaration is stale and would hide a later regression).
  */
-function assertOnlyDeclaredFallbacks(backend: string, grown: Record<string, number>, expected: ExpectedFallback[]): void {
+export function assertOnlyDeclaredFallbacks(backend: string, grown: Record<string, number>, expected: ExpectedFallback[]): void {
   const declared = new Set(expected.flatMap((e) => e.ops.map((op) => `${op}: ${e.reason}`)));
   const silent = Object.entries(grown).filter(([key]) => !declared.has(key));
   assert.deepEqual(
