@@ -1,4 +1,5 @@
-// Learning-rate schedules against PyTorch's closed forms, written out here as numbers and formulas.
+// Learning-rate schedules against the closed forms PyTorch documents (torch.optim.lr_scheduler), computed here,
+// and against PyTorch's recursive (chainable) updates where it has them, an independent way to the same numbers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor } from '../src/index.js';
@@ -18,6 +19,31 @@ import { assertAllClose } from './helpers/assert-close.js';
 
 const sgd = (lr: number, momentum = 0) => new SGD([tensor([1, 2], [2], { requiresGrad: true })], { lr, momentum });
 
+/**
+ * The closed forms and the recursive forms evaluate the same expressions in a different order: a few
+ * roundings of float64 apart per step, never the 1e-5 a wrong formula would miss.
+ */
+const FLOAT64_ROUNDINGS = { atol: 1e-16, rtol: 1e-14 };
+
+/** PyTorch's documented closed forms, the lr after t scheduler steps. */
+const closedForm = {
+  stepLr: (base: number, stepSize: number, gamma: number) => (t: number) => base * gamma ** Math.floor(t / stepSize),
+  exponentialLr: (base: number, gamma: number) => (t: number) => base * gamma ** t,
+  /** eta_t = eta_min + (eta_max - eta_min) (1 + cos(pi T_cur / T_max)) / 2 */
+  cosineAnnealingLr: (base: number, tMax: number, etaMin: number) => (t: number) => etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2,
+  /** LinearLR: factor = start + (end - start) * min(t, total) / total, with end 1 */
+  linearLr: (base: number, startFactor: number, total: number) => (t: number) => base * (startFactor + ((1 - startFactor) * Math.min(t, total)) / total),
+};
+
+/** `steps + 1` values of PyTorch's recursive update lr_t = next(lr_(t-1), t), from lr_0. */
+function recursive(lr0: number, steps: number, next: (previous: number, t: number) => number): number[] {
+  const out = [lr0];
+  for (let t = 1; t <= steps; t++) out.push(next(out[t - 1], t));
+  return out;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, t) => t);
+
 /** The lr of group 0 at construction and after each of `steps` step() calls. */
 function lrSequence(scheduler: LRScheduler, steps: number): number[] {
   const out = [scheduler.optimizer.paramGroups[0].lr];
@@ -31,20 +57,33 @@ function lrSequence(scheduler: LRScheduler, steps: number): number[] {
 
 describe('learning-rate schedules', () => {
   it('StepLR multiplies by gamma every stepSize steps', () => {
-    assertAllClose(lrSequence(new StepLR(sgd(0.1), 3, 0.5), 7), [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025], { atol: 1e-15 });
+    assertAllClose(lrSequence(new StepLR(sgd(0.1), 3, 0.5), 7), [0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025], FLOAT64_ROUNDINGS);
+    // PyTorch's chainable form: lr *= gamma where t is a multiple of stepSize.
+    const chained = recursive(0.3, 20, (lr, t) => (t % 4 === 0 ? lr * 0.7 : lr));
+    assertAllClose(lrSequence(new StepLR(sgd(0.3), 4, 0.7), 20), chained, FLOAT64_ROUNDINGS);
+    assertAllClose(chained, range(21).map(closedForm.stepLr(0.3, 4, 0.7)), FLOAT64_ROUNDINGS);
   });
 
   it('MultiStepLR multiplies by gamma at each milestone (a repeated milestone counts twice)', () => {
-    assertAllClose(lrSequence(new MultiStepLR(sgd(1), [5, 2, 5], 0.1), 6), [1, 1, 0.1, 0.1, 0.1, 0.001, 0.001], { atol: 1e-15 });
+    assertAllClose(lrSequence(new MultiStepLR(sgd(1), [5, 2, 5], 0.1), 6), [1, 1, 0.1, 0.1, 0.1, 0.001, 0.001], FLOAT64_ROUNDINGS);
   });
 
   it('ExponentialLR multiplies by gamma every step', () => {
-    assertAllClose(lrSequence(new ExponentialLR(sgd(2), 0.5), 4), [2, 1, 0.5, 0.25, 0.125], { atol: 1e-15 });
+    assertAllClose(lrSequence(new ExponentialLR(sgd(2), 0.5), 4), [2, 1, 0.5, 0.25, 0.125], FLOAT64_ROUNDINGS);
+    const chained = recursive(0.1, 30, (lr) => lr * 0.9);
+    assertAllClose(lrSequence(new ExponentialLR(sgd(0.1), 0.9), 30), chained, FLOAT64_ROUNDINGS);
+    assertAllClose(chained, range(31).map(closedForm.exponentialLr(0.1, 0.9)), FLOAT64_ROUNDINGS);
   });
 
   it('CosineAnnealingLR follows half a cosine from the initial lr to etaMin in tMax steps', () => {
-    const expected = [0.1, 0.08681980515339464, 0.055, 0.023180194846605362, 0.01];
-    assertAllClose(lrSequence(new CosineAnnealingLR(sgd(0.1), 4, 0.01), 4), expected, { atol: 1e-15 });
+    const got = lrSequence(new CosineAnnealingLR(sgd(0.1), 4, 0.01), 4);
+    assertAllClose(got, range(5).map(closedForm.cosineAnnealingLr(0.1, 4, 0.01)), FLOAT64_ROUNDINGS);
+    assertAllClose([got[0], got[2], got[4]], [0.1, (0.1 + 0.01) / 2, 0.01], FLOAT64_ROUNDINGS); // start, halfway, end
+    // PyTorch's recursive form within the first half period:
+    // eta_t = (1 + cos(pi t / T)) / (1 + cos(pi (t - 1) / T)) * (eta_(t-1) - eta_min) + eta_min
+    const tMax = 50;
+    const chained = recursive(0.2, tMax - 1, (lr, t) => ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (lr - 1e-3) + 1e-3);
+    assertAllClose(lrSequence(new CosineAnnealingLR(sgd(0.2), tMax, 1e-3), tMax - 1), chained, FLOAT64_ROUNDINGS);
   });
 
   it('schedules every parameter group from its own initial lr', () => {
@@ -53,19 +92,29 @@ describe('learning-rate schedules', () => {
     const opt = new SGD([{ params: [a], lr: 1 }, { params: [b], lr: 0.1 }]);
     const s = new StepLR(opt, 1, 0.5);
     s.step();
-    assertAllClose(s.getLastLr(), [0.5, 0.05], { atol: 1e-15 });
+    assertAllClose(s.getLastLr(), [0.5, 0.05], FLOAT64_ROUNDINGS);
     assert.deepEqual(s.baseLrs, [1, 0.1]);
   });
 
   it('LinearWarmup ramps from startFactor * lr to lr, then hands over to the wrapped schedule', () => {
+    // SequentialLR([LinearLR(start 0.25, total 4), CosineAnnealingLR(T_max 4)], milestones [4]).
     const opt = sgd(1);
     const scheduler = warmup(new CosineAnnealingLR(opt, 4), 4, 0.25);
-    const expected = [0.25, 0.4375, 0.625, 0.8125, 1, 0.8535533905932737, 0.5, 0.14644660940672624, 0];
-    assertAllClose(lrSequence(scheduler, 8), expected, { atol: 1e-15 });
+    const linear = closedForm.linearLr(1, 0.25, 4);
+    const cosine = closedForm.cosineAnnealingLr(1, 4, 0);
+    const expected = range(9).map((t) => (t < 4 ? linear(t) : cosine(t - 4)));
+    assertAllClose(lrSequence(scheduler, 8), expected, FLOAT64_ROUNDINGS);
+    assertAllClose(expected.slice(0, 5), [0.25, 0.4375, 0.625, 0.8125, 1], FLOAT64_ROUNDINGS); // quarters by hand
+    assert.equal(expected[8], 0);
   });
 
   it('LinearWarmup without a following schedule holds the lr after warm-up (default startFactor 1/3)', () => {
-    assertAllClose(lrSequence(new LinearWarmup(sgd(0.3), 2), 3), [0.1, 0.2, 0.3, 0.3], { atol: 1e-15 });
+    assertAllClose(lrSequence(new LinearWarmup(sgd(0.3), 2), 3), [0.1, 0.2, 0.3, 0.3], FLOAT64_ROUNDINGS);
+    // PyTorch's recursive LinearLR: lr *= 1 + (end - start) / (total * start + (t - 1) * (end - start)), t <= total.
+    const [start, total] = [0.1, 12];
+    const chained = recursive(0.5 * start, 15, (lr, t) => (t > total ? lr : lr * (1 + (1 - start) / (total * start + (t - 1) * (1 - start)))));
+    assertAllClose(lrSequence(new LinearWarmup(sgd(0.5), total, { startFactor: start }), 15), chained, FLOAT64_ROUNDINGS);
+    assertAllClose(chained, range(16).map(closedForm.linearLr(0.5, start, total)), FLOAT64_ROUNDINGS);
   });
 
   it('LinearWarmup checks that the wrapped schedule is fresh and on the same optimiser', () => {
@@ -91,9 +140,9 @@ describe('learning-rate schedules', () => {
       gotLrs.push(opt.paramGroups[0].lr);
       gotMomenta.push(opt.paramGroups[0].momentum);
     }
-    assertAllClose(gotLrs, lrs, { atol: 1e-15 }, 'lr');
-    assertAllClose(gotMomenta, momenta, { atol: 1e-15 }, 'momentum');
-    assertAllClose([lrs[9]], [4e-6], { atol: 1e-15 }, 'final lr');
+    assertAllClose(gotLrs, lrs, FLOAT64_ROUNDINGS, 'lr');
+    assertAllClose(gotMomenta, momenta, FLOAT64_ROUNDINGS, 'momentum');
+    assertAllClose([lrs[9]], [4e-6], FLOAT64_ROUNDINGS, 'final lr');
     s.step(); // PyTorch allows totalSteps steps
     assert.throws(() => s.step(), /OneCycleLR: stepped 11 times, past totalSteps = 10/);
   });
@@ -111,8 +160,8 @@ describe('learning-rate schedules', () => {
       lrs.push(opt.paramGroups[0].lr);
       beta1s.push(opt.paramGroups[0].betas[0]);
     }
-    assertAllClose(lrs, expectedLr, { atol: 1e-15 }, 'lr');
-    assertAllClose(beta1s, expectedBeta1, { atol: 1e-15 }, 'beta1');
+    assertAllClose(lrs, expectedLr, FLOAT64_ROUNDINGS, 'lr');
+    assertAllClose(beta1s, expectedBeta1, FLOAT64_ROUNDINGS, 'beta1');
     assert.equal(opt.paramGroups[0].betas[1], 0.99);
   });
 
@@ -134,7 +183,7 @@ describe('learning-rate schedules', () => {
   it('lrAt gives any step without side effects', () => {
     const opt = sgd(1);
     const s = new StepLR(opt, 2, 0.1);
-    assertAllClose([s.lrAt(0), s.lrAt(3), s.lrAt(4)], [1, 0.1, 0.01], { atol: 1e-15 });
+    assertAllClose([s.lrAt(0), s.lrAt(3), s.lrAt(4)], [1, 0.1, 0.01], FLOAT64_ROUNDINGS);
     assert.equal(opt.paramGroups[0].lr, 1);
     assert.equal(s.lastEpoch, 0);
   });
