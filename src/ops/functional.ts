@@ -1,7 +1,8 @@
 // The functional forms, gathered for `import { F } from 'convkit'`: F.conv2d(x, w, b, { stride, padding }).
-export { add, sub, mul, div, neg, exp, log, sqrt, abs, square, pow, clamp, maximum, minimum, cast } from './arithmetic.js';
+export { add, sub, mul, div, neg, exp, log, sqrt, rsqrt, abs, square, pow, clamp, maximum, minimum, cast } from './arithmetic.js';
 export { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from './activation.js';
 export { hardswish } from './hardswish.js';
+export { normalize } from './normalize.js';
 export { sum, mean, max, min, argmax, argmin, variance, sumTo } from './reduce.js';
 export { reshape, flatten, permute, transpose, squeeze, unsqueeze, slice, narrow, broadcastTo, pad, concat, stack } from './movement.js';
 export { matmul, linear } from './matmul.js';

@@ -128,7 +128,7 @@ export class Tensor {
   div(other: TensorLike): Tensor {
     return arith.div(this, other);
   }
-  pow(exponent: number): Tensor {
+  pow(exponent: TensorLike): Tensor {
     return arith.pow(this, exponent);
   }
   neg(): Tensor {
@@ -143,13 +143,16 @@ export class Tensor {
   sqrt(): Tensor {
     return arith.sqrt(this);
   }
+  rsqrt(): Tensor {
+    return arith.rsqrt(this);
+  }
   abs(): Tensor {
     return arith.abs(this);
   }
   square(): Tensor {
     return arith.square(this);
   }
-  clamp(min: number, max: number): Tensor {
+  clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor {
     return arith.clamp(this, min, max);
   }
   maximum(other: TensorLike): Tensor {
