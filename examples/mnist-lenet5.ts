@@ -1,6 +1,6 @@
 // Train LeNet-5 on MNIST with the library API: data, model, optimiser, schedule, callbacks, fit, evaluate,
 // save. The defaults (8 epochs, Adam 2e-3 with cosine decay, batch 64) reach 99% test accuracy.
-// Run: node --import tsx examples/mnist-lenet5.ts          (quick look: EPOCHS=1 LIMIT=5000 node --import tsx ...)
+// Run: node --import tsx examples/mnist-lenet5.ts   (quick look: EPOCHS=1 LIMIT=5000; TEST_LIMIT: fewer test images)
 import { manualSeed } from '../src/index.js';
 import { DataLoader } from '../src/data/index.js';
 import { loadMnist } from '../src/node/datasets.js';
@@ -13,11 +13,12 @@ import { saveWeights } from '../src/node/weights-files.js';
 
 const epochs = Number(process.env.EPOCHS ?? 8);
 const limit = process.env.LIMIT ? Number(process.env.LIMIT) : undefined;
+const testLimit = process.env.TEST_LIMIT ? Number(process.env.TEST_LIMIT) : undefined;
 manualSeed(0);
 
 // Pixels standardised with MNIST's mean and std; x [N, 28, 28, 1], y int32 [N].
 const train = loadMnist({ split: 'train', limit, normalize: true });
-const test = loadMnist({ split: 'test', normalize: true });
+const test = loadMnist({ split: 'test', limit: testLimit, normalize: true });
 const trainLoader = new DataLoader(train, { batchSize: 64, shuffle: true });
 const testLoader = new DataLoader(test, { batchSize: 500 });
 
