@@ -39,10 +39,13 @@ export function evalCommand(): Command {
       const result = await evaluate(model, new DataLoader(data, { batchSize: options.batchSize }));
       const seconds = (Date.now() - started) / 1000;
       if (options.json) {
-        const record = { weights, model: info?.model ?? options.model, dataset: datasetName, split: options.split, accuracy: result.accuracy, loss: result.loss, samples: result.samples, seconds, backend };
+        const record = { weights, model: info?.model ?? options.model, dataset: datasetName, split: options.split, accuracy: result.accuracy, loss: result.loss, samples: result.samples, nonFiniteOutputs: result.nonFiniteOutputs, seconds, backend };
         process.stdout.write(`${JSON.stringify(record)}\n`);
       } else {
         process.stdout.write(`${datasetName} ${options.split}: accuracy ${(100 * result.accuracy).toFixed(2)}% loss ${result.loss.toFixed(4)} on ${result.samples} images (${seconds.toFixed(1)}s)\n`);
+      }
+      if (result.nonFiniteOutputs > 0) {
+        throw new Error(`the model produced non-finite outputs (NaN or Infinity) for ${result.nonFiniteOutputs} of ${result.samples} images: '${weights}' holds broken weights (NaN rows count as wrong)`);
       }
     });
 }

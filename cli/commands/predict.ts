@@ -36,6 +36,8 @@ export function predictCommand(): Command {
       if (inverted) for (let i = 0; i < image.size; i++) image.data[i] = 1 - image.data[i];
       if (info) standardize(image, info.normalization);
       const probabilities = predict(model, image.reshape([1, height, width, channels]));
+      const nonFinite = probabilities.data.filter((p) => !Number.isFinite(p)).length;
+      if (nonFinite > 0) throw new Error(`the model produced non-finite outputs (NaN or Infinity) for '${imagePath}': ${nonFinite} of ${probabilities.size} class scores; '${weights}' holds broken weights`);
       const classes = info?.classes ?? Array.from({ length: probabilities.shape[1] }, (_, i) => String(i));
       const top = topClasses(probabilities, classes, options.top);
       if (options.json) {

@@ -10,6 +10,7 @@ import { concat, narrow } from '../ops/movement.js';
 import { formatShape } from '../tensor/shape.js';
 import type { MetricSpec } from './metrics.js';
 import { EpochStats } from './epoch-stats.js';
+import { countNonFiniteRows } from './non-finite.js';
 import { EventLoopYielder, type Loader, type LossFunction } from './loader.js';
 
 export interface EvaluateOptions {
@@ -17,10 +18,15 @@ export interface EvaluateOptions {
   metrics?: readonly MetricSpec[];
 }
 
-/** Mean loss and metrics over every sample of the loader, e.g. { loss: 0.03, accuracy: 0.991, samples: 10000 }. */
+/**
+ * Mean loss and metrics over every sample of the loader, e.g. { loss: 0.03, accuracy: 0.991, samples: 10000,
+ * nonFiniteOutputs: 0 }. nonFiniteOutputs counts the samples whose output holds NaN or ±Infinity: anything
+ * but 0 means the model (its weights, or its input) is broken, whatever the metrics say.
+ */
 export interface EvaluationResult {
   loss: number;
   samples: number;
+  nonFiniteOutputs: number;
   [metric: string]: number;
 }
 
@@ -29,11 +35,13 @@ export async function evaluate(model: Module, loader: Loader, options: EvaluateO
   const stats = new EpochStats(options.metrics ?? ['accuracy']);
   const yielder = new EventLoopYielder();
   const restoreModes = switchToEval(model);
+  let nonFiniteOutputs = 0;
   try {
     for (const { x, y } of loader) {
       noGrad(() => {
         const output = model.forward(x);
         stats.update(lossFn(output, y).item(), output, y);
+        nonFiniteOutputs += countNonFiniteRows(output);
       });
       await yielder.maybeYield();
     }
@@ -41,7 +49,7 @@ export async function evaluate(model: Module, loader: Loader, options: EvaluateO
     restoreModes();
   }
   if (stats.samples === 0) throw new Error('evaluate: the loader gave no batches');
-  return { loss: stats.loss, ...stats.metricValues(), samples: stats.samples };
+  return { loss: stats.loss, ...stats.metricValues(), samples: stats.samples, nonFiniteOutputs };
 }
 
 export interface PredictOptions {

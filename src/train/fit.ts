@@ -111,7 +111,7 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
       if (batch === 0) throw new Error(`fit: the training loader gave no batches in epoch ${current}`);
       const logs: EpochLogs = { epoch: current, loss: stats.loss, ...stats.metricValues(), lr, seconds: 0 };
       if (options.validation) {
-        const { samples: _samples, ...val } = await evaluate(model, options.validation, { loss: lossFn, metrics: metricSpecs });
+        const { samples: _samples, nonFiniteOutputs: _nonFinite, ...val } = await evaluate(model, options.validation, { loss: lossFn, metrics: metricSpecs });
         for (const [name, value] of Object.entries(val)) logs[validationName(name)] = value;
       }
       logs.seconds = (Date.now() - started) / 1000;

@@ -10,7 +10,10 @@ export interface Metric {
   result(): number;
 }
 
-/** Fraction of samples whose highest-scoring class is the label (argmax of a one-hot target). */
+/**
+ * Fraction of samples whose highest-scoring class is the label (argmax of a one-hot target). A row with a
+ * NaN score is never correct: it is no prediction (a -Infinity score, a masked class, ranks as usual).
+ */
 export class Accuracy implements Metric {
   readonly name: string = 'accuracy';
   private correct = 0;
@@ -36,6 +39,7 @@ export class Accuracy implements Metric {
     }
     const scores = output.data;
     for (let i = 0; i < n; i++) {
+      if (hasNaN(scores, i * classes, classes)) continue;
       const label = oneHot ? argmaxRow(target.data, i * classes, classes) : target.data[i];
       const labelScore = scores[i * classes + label];
       // The label's rank: classes scoring higher, and equal ones before it (argmax takes the first maximum).
@@ -52,6 +56,11 @@ export class Accuracy implements Metric {
   result(): number {
     return this.total === 0 ? NaN : this.correct / this.total;
   }
+}
+
+function hasNaN(data: ArrayLike<number>, start: number, length: number): boolean {
+  for (let c = 0; c < length; c++) if (Number.isNaN(data[start + c])) return true;
+  return false;
 }
 
 function argmaxRow(data: ArrayLike<number>, start: number, length: number): number {
