@@ -19,7 +19,14 @@ function smallNet(seed: number): Sequential {
   );
 }
 
-/** The state dict PyTorch would save for this model: OIHW convs, [out, in] dense, snake_case statistics. */
+/** The [H, W, C] map smallNet's Linear reads, and its input shape. */
+const FLATTENED: [number, number, number] = [2, 2, 8];
+const INPUT_SHAPE: [number, number, number] = [5, 5, 3];
+
+/**
+ * The state dict PyTorch would save for this model: OIHW convs, [out, in] dense with the inputs of a Linear
+ * after the Flatten in PyTorch's (c, h, w) order, snake_case statistics.
+ */
 function torchStateDict(model: Sequential): Record<string, Tensor> {
   const modules = new Map(model.namedModules());
   const out: Record<string, Tensor> = {};
@@ -28,7 +35,10 @@ function torchStateDict(model: Sequential): Record<string, Tensor> {
     const leaf = name.endsWith('.weight');
     let torch = t.detach();
     if (leaf && owner instanceof Conv2d) torch = torch.permute([3, 2, 0, 1]);
-    if (leaf && owner instanceof Linear) torch = torch.permute([1, 0]);
+    if (leaf && owner instanceof Linear) {
+      const [h, w, c] = FLATTENED;
+      torch = torch.reshape([h, w, c, -1]).permute([3, 2, 0, 1]).reshape([-1, c * h * w]);
+    }
     out[name.replace('runningMean', 'running_mean').replace('runningVar', 'running_var')] = torch.clone();
   }
   out['1.num_batches_tracked'] = new Tensor(new Int32Array([3]), []);
@@ -70,7 +80,7 @@ describe('PyTorch layouts', () => {
     const copy = smallNet(2).eval();
     const x = uniform([2, 5, 5, 3], -1, 1, { generator: new Generator(3) });
     assert.notDeepEqual(Array.from(noGrad(() => copy.forward(x)).data), Array.from(noGrad(() => original.forward(x)).data));
-    const result = loadTorchStateDict(copy, torch, { rename: (name) => name.replace(/^module\./, '') });
+    const result = loadTorchStateDict(copy, torch, { rename: (name) => name.replace(/^module\./, ''), inputShape: INPUT_SHAPE });
     assert.deepEqual(result, { missing: [], unexpected: [] });
     assert.deepEqual(Array.from(noGrad(() => copy.forward(x)).data), Array.from(noGrad(() => original.forward(x)).data));
   });
@@ -82,7 +92,7 @@ describe('PyTorch layouts', () => {
     torch['5.weight'] = new Tensor(new Float32Array(5 * 30), [5, 30]);
     torch['9.weight'] = new Tensor(new Float32Array(1), [1]);
     delete torch['5.bias'];
-    assert.throws(() => loadTorchStateDict(model, torch), (e: Error) => {
+    assert.throws(() => loadTorchStateDict(model, torch, { inputShape: INPUT_SHAPE }), (e: Error) => {
       assert.match(e.message, /loadTorchStateDict: 3 problem\(s\)/);
       assert.match(e.message, /shape of '5.weight': saved \[30, 5\], model \[32, 5\]/);
       assert.match(e.message, /unexpected '9.weight'/);

@@ -7,7 +7,7 @@
 //   conv5 see only their own GPU's half of the channels, i.e. groups = 2), with local response
 //   normalisation after conv1 and conv2. 60,965,224 parameters; its native input is 227x227 (the size at
 //   which an unpadded 11x11 stride-4 convolution gives the paper's 55x55 maps).
-// Flattening is NHWC order (h, w, c), not PyTorch's (c, h, w): importers permute the first dense weight.
+// Flattening is NHWC order (h, w, c), not PyTorch's (c, h, w): loadTorchStateDict reorders the first dense weight's rows.
 import { FeaturesClassifier } from './features-classifier.js';
 import { Sequential } from '../nn/sequential.js';
 import { Conv2d, Linear, MaxPool2d, ReLU, Dropout, Flatten } from '../nn/layers.js';
