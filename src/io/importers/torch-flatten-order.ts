@@ -15,7 +15,7 @@ export function flattenedLinearInputs(module: Module, inputShape: readonly [numb
   const linears = module.namedModules().filter(([, m]) => m instanceof Linear);
   const removers = linears.map(([name, linear]) =>
     linear.registerForwardHook((_m, inputs) => {
-      const shape = flattenedFrom(inputs[0]);
+      const shape = inputs[0] instanceof Tensor ? flattenedFrom(inputs[0]) : null;
       if (shape && shape[0] * shape[1] > 1) found.set(name, shape);
     }),
   );
@@ -34,9 +34,9 @@ export function flattenedLinearInputs(module: Module, inputShape: readonly [numb
 }
 
 /** The [H, W, C] that a [1, H*W*C] tensor was flattened from, through ops that keep its shape; else null. */
-function flattenedFrom(t: Tensor | undefined): [number, number, number] | null {
+function flattenedFrom(t: Tensor): [number, number, number] | null {
   let current = t;
-  while (current?.node && current.ndim === 2) {
+  while (current.node && current.ndim === 2) {
     const { op, inputs } = current.node;
     if (op === 'reshape') {
       const source = inputs[0];
