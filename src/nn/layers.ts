@@ -10,7 +10,8 @@ import { linear } from '../ops/matmul.js';
 import { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, type Pool2dOptions } from '../ops/pool.js';
 import { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from '../ops/activation.js';
 import { hardswish } from '../ops/hardswish.js';
-import { flatten, pad } from '../ops/movement.js';
+import { flatten, pad, type PadMode } from '../ops/movement.js';
+import { interpolate, checkInterpolateOptions, type InterpolateOptions } from '../ops/interpolate.js';
 import { batchNorm } from '../ops/norm.js';
 import { type Pair, pair } from '../ops/geometry.js';
 import type { Generator } from '../util/random.js';
@@ -168,6 +169,20 @@ export class GlobalAvgPool2d extends Module {
   }
 }
 
+/** F.interpolate as a layer: new Upsample({ scaleFactor: 2 }), { size, mode: 'bilinear', alignCorners }. NHWC. */
+export class Upsample extends Module {
+  constructor(readonly options: InterpolateOptions) {
+    super();
+    checkInterpolateOptions(options, 'Upsample');
+  }
+  forward(x: Tensor): Tensor {
+    return interpolate(x, this.options);
+  }
+  override extraRepr(): string {
+    return Object.entries(this.options).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+  }
+}
+
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
@@ -268,18 +283,51 @@ export class Dropout extends Module {
   }
 }
 
-/** Zero padding of height and width: a number, [padH, padW] or [top, bottom, left, right]. */
-export class ZeroPad2d extends Module {
+type Padding2d = number | readonly [number, number] | readonly [number, number, number, number];
+
+/** [top, bottom, left, right] from a number, [padH, padW] or the four sides, checked. */
+function padding2d(padding: Padding2d, layer: string): [number, number, number, number] {
+  const p = typeof padding === 'number' ? [padding, padding, padding, padding] : padding.length === 2 ? [padding[0], padding[0], padding[1], padding[1]] : [...padding];
+  if (p.length !== 4 || p.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new Error(`${layer}: padding must be a non-negative integer, [padH, padW] or [top, bottom, left, right], got ${JSON.stringify(padding)}`);
+  }
+  return p as [number, number, number, number];
+}
+
+/** Padding of height and width (NHWC) in one of F.pad's modes. */
+class Pad2dLayer extends Module {
   readonly padding: [number, number, number, number];
-  constructor(padding: number | readonly [number, number] | readonly [number, number, number, number]) {
+  constructor(padding: Padding2d, private readonly mode: PadMode, layer: string) {
     super();
-    const p = typeof padding === 'number' ? [padding, padding, padding, padding] : padding.length === 2 ? [padding[0], padding[0], padding[1], padding[1]] : [...padding];
-    if (p.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`ZeroPad2d: padding must be non-negative integers, got ${JSON.stringify(padding)}`);
-    this.padding = p as [number, number, number, number];
+    this.padding = padding2d(padding, layer);
   }
   forward(x: Tensor): Tensor {
     const [t, b, l, r] = this.padding;
-    return pad(x, [[0, 0], [t, b], [l, r]]);
+    return pad(x, [[0, 0], [t, b], [l, r]], { mode: this.mode });
+  }
+  override extraRepr(): string {
+    return `padding=[${this.padding.join(', ')}]`;
+  }
+}
+
+/** Zero padding of height and width: a number, [padH, padW] or [top, bottom, left, right]. */
+export class ZeroPad2d extends Pad2dLayer {
+  constructor(padding: Padding2d) {
+    super(padding, 'constant', 'ZeroPad2d');
+  }
+}
+
+/** Mirror padding of height and width without repeating the edge (each side smaller than the image). */
+export class ReflectionPad2d extends Pad2dLayer {
+  constructor(padding: Padding2d) {
+    super(padding, 'reflect', 'ReflectionPad2d');
+  }
+}
+
+/** Padding of height and width that repeats the edge pixels. */
+export class ReplicationPad2d extends Pad2dLayer {
+  constructor(padding: Padding2d) {
+    super(padding, 'replicate', 'ReplicationPad2d');
   }
 }
 

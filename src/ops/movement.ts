@@ -6,6 +6,7 @@ import { record } from '../autograd/node.js';
 import { copyBox, permuteData, sliceData } from './movement-kernels.js';
 import { mapBinary } from './elementwise-kernels.js';
 import { sumTo } from './reduce.js';
+import { indexSelect } from './indexing.js';
 
 /** Same data, new shape; one dimension may be -1 (inferred). Shares the data array. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -122,8 +123,25 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   return record(out, 'broadcastTo', [x], (dy) => [() => sumTo(dy, x.shape)]);
 }
 
-/** Pad each dimension with [before, after] cells of value (widths may be shorter than the rank: leading dims). */
-export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>, value = 0): Tensor {
+export type PadMode = 'constant' | 'reflect' | 'replicate';
+
+export interface PadOptions {
+  /**
+   * 'constant' fills with value; 'reflect' mirrors about the edge without repeating it (widths smaller than
+   * the dimension); 'replicate' repeats the edge value. As PyTorch's F.pad modes.
+   */
+  mode?: PadMode;
+  /** The fill for mode 'constant' (default 0). */
+  value?: number;
+}
+
+/**
+ * Pad each dimension with [before, after] cells, leading dimensions first (widths may be shorter than the
+ * rank; NHWC images pad height and width with [[0, 0], [top, bottom], [left, right]]). The third argument
+ * is the options, or the constant fill value.
+ */
+export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>, options: PadOptions | number = {}): Tensor {
+  const { mode = 'constant', value = 0 } = typeof options === 'number' ? { value: options } : options;
   if (widths.length > x.ndim) throw new Error(`pad: ${widths.length} pad widths for a tensor of rank ${x.ndim}`);
   const w = x.shape.map((_, i) => widths[i] ?? [0, 0]);
   for (const [b, a] of w) {
@@ -131,6 +149,8 @@ export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>,
       throw new Error(`pad: widths must be non-negative integers, got ${JSON.stringify(widths)}`);
     }
   }
+  if (mode === 'reflect' || mode === 'replicate') return padByIndex(x, w, mode);
+  if (mode !== 'constant') throw new Error(`pad: mode must be 'constant', 'reflect' or 'replicate', got ${JSON.stringify(mode)}`);
   const outShape = x.shape.map((d, i) => d + w[i][0] + w[i][1]);
   const data = allocate(x.dtype, sizeOf(outShape));
   if (value !== 0) data.fill(value);
@@ -138,6 +158,26 @@ export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>,
   copyBox(x.data, x.shape, x.shape.map(() => 0), data, outShape, offsets, x.shape);
   const out = new Tensor(data, outShape);
   return record(out, 'pad', [x], (dy) => [() => slice(dy, offsets, offsets.map((o, i) => o + x.shape[i]))]);
+}
+
+/** Reflect or replicate padding as an indexSelect per padded dimension (its gradient adds the copies back). */
+function padByIndex(x: Tensor, widths: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'replicate'): Tensor {
+  let out = x;
+  widths.forEach(([before, after], d) => {
+    if (before === 0 && after === 0) return;
+    const n = x.shape[d];
+    if (mode === 'reflect' && Math.max(before, after) >= n) {
+      throw new Error(`pad: 'reflect' widths [${before}, ${after}] of dimension ${d} must be smaller than its size ${n} (input ${formatShape(x.shape)})`);
+    }
+    if (n === 0) throw new Error(`pad: 'replicate' cannot pad dimension ${d} of ${formatShape(x.shape)}: it is empty`);
+    const source = Int32Array.from({ length: n + before + after }, (_, o) => {
+      const i = o - before;
+      if (mode === 'replicate') return Math.min(Math.max(i, 0), n - 1);
+      return i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
+    });
+    out = indexSelect(out, d, new Tensor(source, [source.length]));
+  });
+  return out;
 }
 
 /** Join tensors along an existing axis (channel concat for Inception is axis -1 in NHWC). */

@@ -233,8 +233,8 @@ export class Tensor {
   broadcastTo(shape: readonly number[]): Tensor {
     return mv.broadcastTo(this, shape);
   }
-  pad(widths: ReadonlyArray<readonly [number, number]>, value = 0): Tensor {
-    return mv.pad(this, widths, value);
+  pad(widths: ReadonlyArray<readonly [number, number]>, options: mv.PadOptions | number = {}): Tensor {
+    return mv.pad(this, widths, options);
   }
 
   // Linear algebra.

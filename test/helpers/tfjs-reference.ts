@@ -66,3 +66,21 @@ export function compareWithTfjs(c: Comparison, rtol = 1e-4): void {
   });
   tf.dispose([...tfInputs, tfR, tfY, ...grads]);
 }
+
+/**
+ * A linear tfjs function f as the product with its matrix, built one column per input element from f's own
+ * forward pass on unit tensors: a gradient from tfjs's forward alone, where tfjs's own gradient is wrong.
+ */
+export function viaMatrix(f: (x: tf.Tensor) => tf.Tensor, inShape: number[]): (xs: tf.Tensor) => tf.Tensor {
+  const n = inShape.reduce((a, b) => a * b, 1);
+  let outShape: number[] = [];
+  const columns = Array.from({ length: n }, (_, j) => {
+    const unit = new Float32Array(n);
+    unit[j] = 1;
+    const y = f(tf.tensor(unit, inShape));
+    outShape = y.shape;
+    return tf.reshape(y, [-1]);
+  });
+  const matrix = tf.stack(columns); // [inputs, outputs]
+  return (xs) => tf.reshape(tf.matMul(tf.reshape(xs, [1, n]), matrix), outShape);
+}
