@@ -3,6 +3,7 @@ export { add, sub, mul, div, neg, exp, log, sqrt, rsqrt, abs, square, pow, clamp
 export { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from './activation.js';
 export { hardswish } from './hardswish.js';
 export { normalize } from './normalize.js';
+export { atan } from './atan.js';
 export { sum, mean, max, min, argmax, argmin, variance, sumTo } from './reduce.js';
 export { reshape, flatten, permute, transpose, squeeze, unsqueeze, slice, narrow, broadcastTo, pad, concat, stack } from './movement.js';
 export { matmul, linear } from './matmul.js';

@@ -1,0 +1,5 @@
+// convkit/detect: object detection (boxes, IoU, non-max suppression; YOLO heads, targets and loss build on these).
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
+export { BOX_FORMATS, convertBoxes, scaleBoxes, clipBoxes, boxArea, type BoxFormat } from './boxes.js';
+export { iou, pairedIou, type IouKind, type IouOptions } from './iou.js';
+export { nms, softNms, batchedNms, type NmsOptions, type SoftNmsOptions, type SoftNmsResult, type BatchedNmsOptions, type Detection } from './nms.js';
