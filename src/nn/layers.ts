@@ -6,6 +6,7 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { defaultLayerInit_ } from './init.js';
 import { conv2d, type Conv2dOptions } from '../ops/conv.js';
+import { convTranspose2d, convTranspose2dGeometry, type ConvTranspose2dOptions } from '../ops/conv-transpose.js';
 import { linear } from '../ops/matmul.js';
 import { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, type Pool2dOptions } from '../ops/pool.js';
 import { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from '../ops/activation.js';
@@ -91,6 +92,65 @@ export class Conv2d extends Module {
     const extra = describe(
       { ...this.options, bias: this.bias !== null },
       { stride: 1, padding: 'valid', dilation: 1, groups: 1, bias: true },
+    );
+    const k = this.kernelSize[0] === this.kernelSize[1] ? this.kernelSize[0] : `[${this.kernelSize}]`;
+    return `${this.inChannels}, ${this.outChannels}, kernelSize=${k}${extra ? ', ' + extra : ''}`;
+  }
+}
+
+export interface ConvTranspose2dLayerOptions extends ConvTranspose2dOptions {
+  bias?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Transposed 2-D convolution layer (learned upsampling): weight [kH, kW, outChannels/groups, inChannels],
+ * bias [outChannels]; initialised as PyTorch's ConvTranspose2d (fan-in kH * kW * outChannels / groups).
+ */
+export class ConvTranspose2d extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly options: ConvTranspose2dOptions;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    options: ConvTranspose2dLayerOptions = {},
+  ) {
+    super();
+    positiveInt(inChannels, 'inChannels', 'ConvTranspose2d');
+    positiveInt(outChannels, 'outChannels', 'ConvTranspose2d');
+    this.kernelSize = pair(kernelSize, 'kernelSize', 'ConvTranspose2d');
+    const groups = options.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new Error(`ConvTranspose2d: groups = ${groups} must be a positive integer dividing inChannels ${inChannels} and outChannels ${outChannels}`);
+    }
+    this.options = {
+      stride: options.stride ?? 1,
+      padding: options.padding ?? 0,
+      outputPadding: options.outputPadding ?? 0,
+      dilation: options.dilation ?? 1,
+      groups,
+    };
+    convTranspose2dGeometry(this.options, 'ConvTranspose2d');
+    this.weight = new Parameter(zeros([...this.kernelSize, outChannels / groups, inChannels]));
+    this.bias = options.bias === false ? null : new Parameter(zeros([outChannels]));
+    defaultLayerInit_(this.weight, this.bias, options.generator);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim === 4 && x.shape[3] !== this.inChannels) {
+      throw new Error(`ConvTranspose2d(${this.inChannels}, ${this.outChannels}): input ${formatShape(x.shape)} has ${x.shape[3]} channels, expected ${this.inChannels} (NHWC)`);
+    }
+    return convTranspose2d(x, this.weight, this.bias, this.options);
+  }
+
+  override extraRepr(): string {
+    const extra = describe(
+      { ...this.options, bias: this.bias !== null },
+      { stride: 1, padding: 0, outputPadding: 0, dilation: 1, groups: 1, bias: true },
     );
     const k = this.kernelSize[0] === this.kernelSize[1] ? this.kernelSize[0] : `[${this.kernelSize}]`;
     return `${this.inChannels}, ${this.outChannels}, kernelSize=${k}${extra ? ', ' + extra : ''}`;

@@ -8,6 +8,7 @@ export { sum, mean, max, min, argmax, argmin, variance, sumTo } from './reduce.j
 export { reshape, flatten, permute, transpose, squeeze, unsqueeze, slice, narrow, broadcastTo, pad, concat, stack } from './movement.js';
 export { matmul, linear } from './matmul.js';
 export { conv2d, conv2dParams } from './conv.js';
+export { convTranspose2d, convTranspose2dParams } from './conv-transpose.js';
 export { interpolate, checkInterpolateOptions } from './interpolate.js';
 export { indexSelect, gather, take } from './indexing.js';
 export { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, pool2dParams } from './pool.js';
@@ -16,6 +17,7 @@ export { crossEntropy, nllLoss, mseLoss, sumSquaredError, binaryCrossEntropyWith
 export { eq, gt, lt } from './compare.js';
 export { outputLength, samePadding } from './geometry.js';
 export type { Conv2dOptions } from './conv.js';
+export type { ConvTranspose2dOptions } from './conv-transpose.js';
 export type { Pool2dOptions } from './pool.js';
 export type { InterpolateOptions, InterpolateMode } from './interpolate.js';
 export type { PadOptions, PadMode } from './movement.js';
