@@ -3,3 +3,6 @@ import '../backend/fast-default.js'; // the WebAssembly kernels are the default,
 export { BOX_FORMATS, convertBoxes, scaleBoxes, clipBoxes, boxArea, type BoxFormat } from './boxes.js';
 export { iou, pairedIou, type IouKind, type IouOptions } from './iou.js';
 export { nms, softNms, batchedNms, type NmsOptions, type SoftNmsOptions, type SoftNmsResult, type BatchedNmsOptions, type Detection } from './nms.js';
+export { decodeYolo, valuesPerAnchor, type YoloScale, type YoloSpec, type DecodedYolo } from './yolo-decode.js';
+export { encodeYoloTargets, type GroundTruth, type YoloTargets, type EncodedGroundTruth } from './yolo-targets.js';
+export { YoloLoss, type YoloLossOptions, type YoloLossTerms, type YoloLossResult } from './yolo-loss.js';

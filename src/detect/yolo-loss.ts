@@ -1,0 +1,187 @@
+// The YOLO losses, each term reported on its own.
+// 'region': Darknet's region layer (YOLOv2), written as the squared errors whose gradients are Darknet's
+//   deltas (0.5 * scale * (target - output)^2): boxes on sigmoid(tx, ty) and tw, th weighted by 2 - w * h;
+//   objectness towards the IoU of the prediction with its object (rescore) at object scale 5; no-object
+//   towards 0 at scale 1 except where a prediction already overlaps some object by more than the ignore
+//   threshold (0.6); for the first 12800 images, every other anchor is pulled to its prior at scale 0.01;
+//   classes by softmax cross-entropy (Darknet's softmax delta is its gradient).
+// 'modern' (YOLOv5-like): 1 - CIoU (or another boxKind) on the decoded boxes of the assigned anchors, BCE objectness towards the
+//   detached CIoU (clamped at 0), BCE classes; weighted 0.05, 1, 0.5.
+// Landmarks, where the spec has them, add squared errors on the assigned anchors' labelled points.
+import { Tensor } from '../tensor/tensor.js';
+import { clamp } from '../ops/arithmetic.js';
+import { sigmoid, logSoftmax } from '../ops/activation.js';
+import { narrow } from '../ops/movement.js';
+import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
+import { iou, pairedIou, type IouKind } from './iou.js';
+import { anchorView, checkYoloSpec, decodeBoxes, type YoloScale, type YoloSpec } from './yolo-decode.js';
+import { encodeYoloTargets, type GroundTruth, type YoloTargets } from './yolo-targets.js';
+
+export interface YoloLossOptions extends YoloSpec {
+  variant?: 'region' | 'modern';
+  /** Region loss scales (Darknet's yolov2.cfg values by default). */
+  objectScale?: number;
+  noObjectScale?: number;
+  coordScale?: number;
+  classScale?: number;
+  /** No no-object penalty where a prediction overlaps an object by more than this (default 0.6). */
+  ignoreThreshold?: number;
+  /** Images during which unassigned anchors are pulled to their priors (default 12800; 0: none). */
+  warmupImages?: number;
+  /** Objectness target: the prediction's IoU with its object (default) or 1. */
+  rescore?: boolean;
+  /** Weights of the modern variant's terms (default box 0.05, objectness 1, classes 0.5). */
+  weights?: { box?: number; objectness?: number; classes?: number };
+  landmarkScale?: number;
+  /** The modern variant's box overlap (default 'ciou', as Ultralytics; 'giou' was YOLOv5's first). */
+  boxKind?: IouKind;
+}
+
+export interface YoloLossTerms {
+  box: number;
+  objectness: number;
+  /** The region loss's no-object term (0 in the modern variant, whose objectness term covers every anchor). */
+  noObject: number;
+  classes: number;
+  landmarks: number;
+}
+
+export interface YoloLossResult {
+  /** The total, per image, to call backward() on. */
+  loss: Tensor;
+  terms: YoloLossTerms;
+}
+
+function checkPositive(value: number, name: string): number {
+  if (!(value >= 0 && Number.isFinite(value))) throw new Error(`YoloLoss: ${name} must be a non-negative number, got ${value}`);
+  return value;
+}
+
+/** Per prediction, the best IoU with any object of its image (detached): [N, H, W, B]. */
+function bestOverlap(predicted: Tensor, boxesPerImage: number[][][]): Tensor {
+  const [n, h, w, b] = predicted.shape;
+  const per = h * w * b;
+  const best = new Float32Array(n * per);
+  for (let i = 0; i < n; i++) {
+    const objects = boxesPerImage[i];
+    if (objects.length === 0) continue;
+    const d = iou(predicted.narrow(0, i, 1).reshape([per, 4]), objects, { format: 'cxcywh' }).data;
+    for (let p = 0; p < per; p++) {
+      let m = 0;
+      for (let k = 0; k < objects.length; k++) m = Math.max(m, d[p * objects.length + k]);
+      best[i * per + p] = m;
+    }
+  }
+  return new Tensor(best, [n, h, w, b]);
+}
+
+export class YoloLoss {
+  /** Images seen so far (the prior warm-up's clock, as Darknet's net.seen). */
+  seen = 0;
+  readonly variant: 'region' | 'modern';
+  private readonly o: Required<Omit<YoloLossOptions, 'weights' | 'numLandmarks' | 'classActivation' | 'boxKind'>> & { weights: Required<NonNullable<YoloLossOptions['weights']>> };
+
+  constructor(
+    readonly scales: readonly YoloScale[],
+    readonly options: YoloLossOptions,
+  ) {
+    if (scales.length === 0) throw new Error('YoloLoss: give at least one scale (its anchors)');
+    scales.forEach((s) => checkYoloSpec(options, s, 'YoloLoss'));
+    const variant = options.variant ?? 'region';
+    if (variant !== 'region' && variant !== 'modern') throw new Error(`YoloLoss: variant must be 'region' or 'modern', got '${String(variant)}'`);
+    this.variant = variant;
+    const threshold = options.ignoreThreshold ?? 0.6;
+    if (!(threshold >= 0 && threshold <= 1)) throw new Error(`YoloLoss: ignoreThreshold must be in [0, 1], got ${threshold}`);
+    this.o = {
+      numClasses: options.numClasses,
+      variant,
+      objectScale: checkPositive(options.objectScale ?? 5, 'objectScale'),
+      noObjectScale: checkPositive(options.noObjectScale ?? 1, 'noObjectScale'),
+      coordScale: checkPositive(options.coordScale ?? 1, 'coordScale'),
+      classScale: checkPositive(options.classScale ?? 1, 'classScale'),
+      ignoreThreshold: threshold,
+      warmupImages: checkPositive(options.warmupImages ?? 12800, 'warmupImages'),
+      rescore: options.rescore ?? true,
+      landmarkScale: checkPositive(options.landmarkScale ?? 1, 'landmarkScale'),
+      weights: {
+        box: checkPositive(options.weights?.box ?? 0.05, 'weights.box'),
+        objectness: checkPositive(options.weights?.objectness ?? 1, 'weights.objectness'),
+        classes: checkPositive(options.weights?.classes ?? 0.5, 'weights.classes'),
+      },
+    };
+  }
+
+  /** The loss of the raw head outputs (one per scale, [N, H, W, B * D]) against each image's objects. */
+  forward(outputs: Tensor | readonly Tensor[], groundTruth: readonly GroundTruth[]): YoloLossResult {
+    const raws = outputs instanceof Tensor ? [outputs] : outputs;
+    if (raws.length !== this.scales.length) throw new Error(`YoloLoss: ${this.scales.length} scales but ${raws.length} outputs`);
+    const views = raws.map((raw, s) => anchorView(raw, this.scales[s], this.options, 'YoloLoss'));
+    const n = views[0].shape[0];
+    if (groundTruth.length !== n || views.some((v) => v.shape[0] !== n)) {
+      throw new Error(`YoloLoss: outputs for ${views.map((v) => v.shape[0]).join(', ')} images but ground truth for ${groundTruth.length}`);
+    }
+    const encoded = encodeYoloTargets(groundTruth, this.scales, views.map((v) => [v.shape[1], v.shape[2]] as [number, number]), this.options);
+    const parts = views.map((view, s) => (this.variant === 'region' ? this.region(view, s, encoded.scales[s], encoded.boxesPerImage) : this.modern(view, s, encoded.scales[s])));
+    this.seen += n;
+    const total = (k: keyof YoloLossTerms) => parts.reduce<Tensor | null>((acc, p) => (acc ? acc.add(p[k]) : p[k]), null)!;
+    const terms = { box: total('box'), objectness: total('objectness'), noObject: total('noObject'), classes: total('classes'), landmarks: total('landmarks') };
+    const w = this.variant === 'modern' ? this.o.weights : { box: 1, objectness: 1, classes: 1 };
+    const loss = terms.box.mul(w.box).add(terms.objectness.mul(w.objectness)).add(terms.noObject).add(terms.classes.mul(w.classes)).add(terms.landmarks.mul(this.o.landmarkScale));
+    return {
+      loss,
+      terms: { box: terms.box.item(), objectness: terms.objectness.item(), noObject: terms.noObject.item(), classes: terms.classes.item(), landmarks: terms.landmarks.item() },
+    };
+  }
+
+  private landmarkTerm(view: Tensor, t: YoloTargets, divisor: number): Tensor {
+    const l = this.options.numLandmarks ?? 0;
+    if (l === 0 || !t.landmarks || !t.landmarkMask) return new Tensor(new Float32Array(1), []);
+    const predicted = narrow(view, 4, 5 + this.options.numClasses, 2 * l);
+    return predicted.sub(t.landmarks).square().mul(t.landmarkMask).sum().mul(0.5 / divisor);
+  }
+
+  private region(view: Tensor, s: number, t: YoloTargets, boxesPerImage: number[][][]): Record<keyof YoloLossTerms, Tensor> {
+    const n = view.shape[0];
+    const [nb, h, w, b] = [n, view.shape[1], view.shape[2], view.shape[3]];
+    const xy = sigmoid(narrow(view, 4, 0, 2));
+    const wh = narrow(view, 4, 2, 2);
+    const objectness = sigmoid(narrow(view, 4, 4, 1)).reshape([nb, h, w, b]);
+    const predicted = decodeBoxes(view.detach(), this.scales[s]);
+    const responsible = t.responsible;
+    const others = responsible.mul(-1).add(1);
+    const ignore = bestOverlap(predicted, boxesPerImage).gt(this.o.ignoreThreshold);
+    const noObjectMask = others.mul(ignore.mul(-1).add(1));
+    const noObject = objectness.square().mul(noObjectMask).sum().mul((0.5 * this.o.noObjectScale) / n);
+
+    const target = this.o.rescore ? pairedIou(predicted, t.boxes, { format: 'cxcywh' }) : responsible;
+    const objectTerm = target.sub(objectness).square().mul(responsible).sum().mul((0.5 * this.o.objectScale) / n);
+
+    const offsetError = xy.sub(narrow(t.offsets, 4, 0, 2)).square().add(wh.sub(narrow(t.offsets, 4, 2, 2)).square()).sum(4);
+    let box = offsetError.mul(responsible.mul(t.boxWeight)).sum().mul((0.5 * this.o.coordScale) / n);
+    if (this.seen < this.o.warmupImages) {
+      const priorError = xy.sub(0.5).square().add(wh.square()).sum(4);
+      box = box.add(priorError.mul(others).sum().mul((0.5 * 0.01) / n));
+    }
+
+    const logits = narrow(view, 4, 5, this.options.numClasses);
+    const perAnchor = (this.options.classActivation ?? 'softmax') === 'softmax'
+      ? logSoftmax(logits, -1).mul(t.classes).sum(4).neg()
+      : binaryCrossEntropyWithLogits(logits, t.classes, 'none').sum(4);
+    const classes = perAnchor.mul(responsible).sum().mul(this.o.classScale / n);
+    return { box, objectness: objectTerm, noObject, classes, landmarks: this.landmarkTerm(view, t, n) };
+  }
+
+  private modern(view: Tensor, s: number, t: YoloTargets): Record<keyof YoloLossTerms, Tensor> {
+    const responsible = t.responsible;
+    const assigned = Math.max(1, responsible.sum().item());
+    const ciou = pairedIou(decodeBoxes(view, this.scales[s]), t.boxes, { format: 'cxcywh', kind: this.options.boxKind ?? 'ciou' });
+    const box = ciou.mul(-1).add(1).mul(responsible).sum().div(assigned);
+    const objectTarget = clamp(ciou.detach(), 0, null).mul(responsible);
+    const objectLogits = narrow(view, 4, 4, 1).reshape(responsible.shape);
+    const objectness = binaryCrossEntropyWithLogits(objectLogits, objectTarget);
+    const logits = narrow(view, 4, 5, this.options.numClasses);
+    const classes = binaryCrossEntropyWithLogits(logits, t.classes, 'none').sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
+    const zero = new Tensor(new Float32Array(1), []);
+    return { box, objectness, noObject: zero, classes, landmarks: this.landmarkTerm(view, t, assigned) };
+  }
+}
