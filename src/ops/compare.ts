@@ -19,3 +19,12 @@ export function gt(a: Tensor, b: TensorLike): Tensor {
 export function lt(a: Tensor, b: TensorLike): Tensor {
   return compare('lt', a, b, (x, y) => x < y);
 }
+export function ne(a: Tensor, b: TensorLike): Tensor {
+  return compare('ne', a, b, (x, y) => x !== y);
+}
+export function ge(a: Tensor, b: TensorLike): Tensor {
+  return compare('ge', a, b, (x, y) => x >= y);
+}
+export function le(a: Tensor, b: TensorLike): Tensor {
+  return compare('le', a, b, (x, y) => x <= y);
+}
