@@ -15,11 +15,15 @@ export { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, pool2dParams } from '
 export { batchNorm } from './norm.js';
 export { crossEntropy, nllLoss, mseLoss, sumSquaredError, binaryCrossEntropyWithLogits } from './loss.js';
 export { eq, gt, lt } from './compare.js';
+export { ne, ge, le } from './compare.js';
+export { where, maskedFill } from './where.js';
+export { sort, argsort, topk } from './sort.js';
 export { outputLength, samePadding } from './geometry.js';
 export type { Conv2dOptions } from './conv.js';
 export type { ConvTranspose2dOptions } from './conv-transpose.js';
 export type { Pool2dOptions } from './pool.js';
 export type { InterpolateOptions, InterpolateMode } from './interpolate.js';
 export type { PadOptions, PadMode } from './movement.js';
+export type { SortOptions, TopkOptions, ValuesAndIndices } from './sort.js';
 export type { Padding, Pair } from './geometry.js';
 export type { Reduction, CrossEntropyOptions } from './loss.js';

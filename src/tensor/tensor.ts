@@ -12,6 +12,9 @@ import * as red from '../ops/reduce.js';
 import * as mv from '../ops/movement.js';
 import * as mm from '../ops/matmul.js';
 import * as cmp from '../ops/compare.js';
+import * as idx from '../ops/indexing.js';
+import * as srt from '../ops/sort.js';
+import { maskedFill } from '../ops/where.js';
 
 export type TensorLike = Tensor | number;
 
@@ -237,6 +240,29 @@ export class Tensor {
     return mv.pad(this, widths, options);
   }
 
+  // Indexing and ordering.
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return idx.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return idx.gather(this, dim, index);
+  }
+  take(index: Tensor): Tensor {
+    return idx.take(this, index);
+  }
+  maskedFill(mask: Tensor, value: number): Tensor {
+    return maskedFill(this, mask, value);
+  }
+  sort(options: srt.SortOptions = {}): srt.ValuesAndIndices {
+    return srt.sort(this, options);
+  }
+  argsort(options: srt.SortOptions = {}): Tensor {
+    return srt.argsort(this, options);
+  }
+  topk(k: number, options: srt.TopkOptions = {}): srt.ValuesAndIndices {
+    return srt.topk(this, k, options);
+  }
+
   // Linear algebra.
   matmul(other: Tensor): Tensor {
     return mm.matmul(this, other);
@@ -251,5 +277,14 @@ export class Tensor {
   }
   lt(other: TensorLike): Tensor {
     return cmp.lt(this, other);
+  }
+  ne(other: TensorLike): Tensor {
+    return cmp.ne(this, other);
+  }
+  ge(other: TensorLike): Tensor {
+    return cmp.ge(this, other);
+  }
+  le(other: TensorLike): Tensor {
+    return cmp.le(this, other);
   }
 }
