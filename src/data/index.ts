@@ -30,3 +30,4 @@ export * from './augment.js';
 export { augmentPreview, defaultAugmentation, type AugmentPreviewOptions } from './augment-preview.js';
 export { type NamedDataset } from './named-dataset.js';
 export { EDGE_KERNELS, parseKernel, filterImage, type KernelRows, type ParseKernelOptions, type FilterImageOptions } from './edge-filter.js';
+export { lineChart, TAB10, type LineSeries, type LineChartOptions, type Rgb } from './line-chart.js';

@@ -6,3 +6,8 @@ export { nms, softNms, batchedNms, type NmsOptions, type SoftNmsOptions, type So
 export { decodeYolo, valuesPerAnchor, type YoloScale, type YoloSpec, type DecodedYolo } from './yolo-decode.js';
 export { encodeYoloTargets, type GroundTruth, type YoloTargets, type EncodedGroundTruth } from './yolo-targets.js';
 export { YoloLoss, type YoloLossOptions, type YoloLossTerms, type YoloLossResult } from './yolo-loss.js';
+export {
+  meanAveragePrecision, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS,
+  type MeanAveragePrecision, type MeanAveragePrecisionOptions, type ClassAveragePrecision, type ImageDetections, type ImageGroundTruth,
+} from './average-precision.js';
+export { precisionRecallChart, type PrecisionRecallChartOptions } from './precision-recall-chart.js';
