@@ -11,3 +11,4 @@ export {
   type MeanAveragePrecision, type MeanAveragePrecisionOptions, type ClassAveragePrecision, type ImageDetections, type ImageGroundTruth,
 } from './average-precision.js';
 export { precisionRecallChart, type PrecisionRecallChartOptions } from './precision-recall-chart.js';
+export { kmeansAnchors, anchorFitness, shapeIou, type KmeansAnchors, type KmeansAnchorsOptions, type AnchorFitness, type AnchorFitnessOptions } from './anchors.js';
