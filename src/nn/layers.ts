@@ -11,6 +11,10 @@ import { linear } from '../ops/matmul.js';
 import { maxPool2d, avgPool2d, sumPool2d, globalAvgPool2d, type Pool2dOptions } from '../ops/pool.js';
 import { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from '../ops/activation.js';
 import { hardswish } from '../ops/hardswish.js';
+import { hardsigmoid } from '../ops/hardsigmoid.js';
+import { silu } from '../ops/silu.js';
+import { mish } from '../ops/mish.js';
+import { gelu, checkGeluApproximate, type GeluOptions } from '../ops/gelu.js';
 import { flatten, pad, type PadMode } from '../ops/movement.js';
 import { interpolate, checkInterpolateOptions, type InterpolateOptions } from '../ops/interpolate.js';
 import { batchNorm } from '../ops/norm.js';
@@ -264,6 +268,42 @@ export class ReLU6 extends Module {
 export class Hardswish extends Module {
   forward(x: Tensor): Tensor {
     return hardswish(x);
+  }
+}
+
+/** relu6(x + 3) / 6 (MobileNetV3's squeeze-and-excitation gate). */
+export class Hardsigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return hardsigmoid(x);
+  }
+}
+
+/** x * sigmoid(x) (swish; YOLOv5/v8, EfficientNet). */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+/** x * tanh(softplus(x)) (YOLOv4). */
+export class Mish extends Module {
+  forward(x: Tensor): Tensor {
+    return mish(x);
+  }
+}
+
+/** x * Phi(x), exact or new GELU({ approximate: 'tanh' }). */
+export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+  constructor(options: GeluOptions = {}) {
+    super();
+    this.approximate = checkGeluApproximate(options.approximate, 'GELU');
+  }
+  forward(x: Tensor): Tensor {
+    return gelu(x, { approximate: this.approximate });
+  }
+  override extraRepr(): string {
+    return this.approximate === 'none' ? '' : `approximate='${this.approximate}'`;
   }
 }
 

@@ -2,6 +2,10 @@
 export { add, sub, mul, div, neg, exp, log, sqrt, rsqrt, abs, square, pow, clamp, maximum, minimum, cast } from './arithmetic.js';
 export { relu, relu6, leakyRelu, sigmoid, tanh, softmax, logSoftmax, dropout } from './activation.js';
 export { hardswish } from './hardswish.js';
+export { hardsigmoid } from './hardsigmoid.js';
+export { silu } from './silu.js';
+export { mish } from './mish.js';
+export { gelu, type GeluOptions } from './gelu.js';
 export { normalize } from './normalize.js';
 export { atan } from './atan.js';
 export { sum, mean, max, min, argmax, argmin, variance, sumTo } from './reduce.js';
