@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, Tensor, noGrad, uniform, arange } from '../src/index.js';
-import { BatchNorm2d, Conv2d, Flatten, Linear, ReLU, Sequential } from '../src/nn/index.js';
+import { BatchNorm2d, Conv2d, ConvTranspose2d, Flatten, Linear, ReLU, Sequential } from '../src/nn/index.js';
 import { fromOIHW, fromOutIn, loadTorchStateDict, torchToConvKitName } from '../src/io/importers/index.js';
 
 function smallNet(seed: number): Sequential {
@@ -100,5 +100,26 @@ describe('PyTorch layouts', () => {
       return true;
     });
     assert.deepEqual(Array.from(model.at(0).stateDict().weight.data), before);
+  });
+});
+
+describe('ConvTranspose2d from PyTorch', () => {
+  it("a [in, out/groups, kH, kW] weight loads so the forward is PyTorch's out[i*s + k] += x[i] * w[i, o, k]", () => {
+    const [inC, outC, k] = [2, 3, 2];
+    // torch weight[i][o][ky][kx] = 1000 i + 100 o + 10 ky + kx: every entry distinct, readable by position.
+    const torchWeight = new Float32Array(inC * outC * k * k).map((_, f) => {
+      const [i, o, ky, kx] = [Math.floor(f / (outC * k * k)), Math.floor(f / (k * k)) % outC, Math.floor(f / k) % k, f % k];
+      return 1000 * i + 100 * o + 10 * ky + kx;
+    });
+    const layer = new ConvTranspose2d(inC, outC, k, { stride: 2, bias: false });
+    const result = loadTorchStateDict(layer, { weight: new Tensor(torchWeight, [inC, outC, k, k]) });
+    assert.deepEqual(result.missing, []);
+    // One pixel x = [1, 2]: output pixel (ky, kx), channel o, is sum_i x[i] * w[i, o, ky, kx].
+    const y = noGrad(() => layer.forward(new Tensor(Float32Array.of(1, 2), [1, 1, 1, inC])));
+    const expected: number[] = [];
+    for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) for (let o = 0; o < outC; o++) {
+      expected.push(1 * (100 * o + 10 * ky + kx) + 2 * (1000 + 100 * o + 10 * ky + kx));
+    }
+    assert.deepEqual(y.toFlatArray(), expected);
   });
 });

@@ -6,7 +6,7 @@
 // missing, unexpected or mis-shaped tensor is reported at once and nothing is changed unless all fit.
 import type { Tensor } from '../../tensor/tensor.js';
 import type { Module } from '../../nn/module.js';
-import { Conv2d, Linear } from '../../nn/layers.js';
+import { Conv2d, ConvTranspose2d, Linear } from '../../nn/layers.js';
 import { formatShape } from '../../tensor/shape.js';
 import { applyStateDict, type ApplyStateDictResult } from '../apply-state-dict.js';
 import { fromOIHW, fromOutIn } from './torch-layout.js';
@@ -43,6 +43,8 @@ function toConvKitLayout(name: string, tensor: Tensor, modules: Map<string, Modu
   const ownerName = dot < 0 ? '' : name.slice(0, dot);
   const owner = modules.get(ownerName);
   if (owner instanceof Conv2d) return fromOIHW(tensor);
+  // PyTorch's [in, out/groups, kH, kW] takes the same permutation to ConvKit's [kH, kW, out/groups, in].
+  if (owner instanceof ConvTranspose2d) return fromOIHW(tensor);
   const map = flattened.get(ownerName);
   // A mis-shaped weight is transposed as it is, for applyStateDict to report with the rest.
   const reads = map && tensor.ndim === 2 && tensor.shape[1] === map[0] * map[1] * map[2];
