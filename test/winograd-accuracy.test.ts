@@ -5,7 +5,7 @@
 // counters prove it ran.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Generator, type Tensor, getWasmStats, listBackends, uniform } from '../src/index.js';
+import { F, Generator, type Tensor, getWasmStats, uniform } from '../src/index.js';
 import { setWinogradMode } from '../src/backend/wasm/winograd-runner.js';
 import { evaluateOn, leafCopy } from './helpers/float32-check.js';
 
@@ -43,7 +43,7 @@ function relativeError(actual: Tensor, expected: Tensor): number {
 
 const WINOGRAD_PATHS = ['conv2d.winograd', 'conv2dBackwardInput.winograd', 'conv2dBackwardFilter.winograd'];
 
-describe('Winograd F(2x2, 3x3) accuracy against float64', { skip: !listBackends().includes('wasm') && 'no wasm backend' }, () => {
+describe('Winograd F(2x2, 3x3) accuracy against float64', () => {
   before(() => setWinogradMode('always'));
   after(() => setWinogradMode('auto'));
 

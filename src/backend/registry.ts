@@ -36,6 +36,19 @@ export interface Backend {
   readonly kernels: Map<KernelName, FastKernel<KernelName>>;
 }
 
+/** Told of a call a fast kernel declined: which backend, which kernel, why. */
+export type FallbackListener = (backend: string, kernel: KernelName, reason: string) => void;
+const fallbackListeners = new Set<FallbackListener>();
+
+/**
+ * Be told of every declined call on any backend, whatever its own counters say (the test suite's check that
+ * no op ran on the reference kernels unnoticed: counters can be reset). Returns the function that stops it.
+ */
+export function watchFallbacks(listener: FallbackListener): () => void {
+  fallbackListeners.add(listener);
+  return () => fallbackListeners.delete(listener);
+}
+
 const referenceKernels = new Map<KernelName, KernelFn<KernelName>>(
   Object.entries(builtInReferenceKernels) as [KernelName, KernelFn<KernelName>][],
 );
@@ -90,6 +103,7 @@ function runOn<K extends KernelName>(backend: Backend, name: K, args: KernelArgs
       }
     }
     backend.onFallback?.(name, reason);
+    for (const listener of fallbackListeners) listener(backend.name, name, reason);
   }
   reference(name)(...args);
 }

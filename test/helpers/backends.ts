@@ -1,33 +1,21 @@
-// Runs a suite once per registered backend. Optional backends (the wasm one) register themselves when
-// imported; a backend that is not in the tree yet is skipped, but one that exists and fails to load fails.
+// Runs a suite once per registered backend. The WebAssembly backend registers itself with the library (it is
+// the default); a tree where it is missing fails here, rather than quietly testing the reference kernels only.
 // On a fast backend the suite ends with a check that no op went to the reference kernels unless the suite
 // declared it: a fallback nobody asked for means the suite tested the reference twice.
 import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { getBackend, getWasmStats, listBackends, setBackend } from '../../src/index.js';
+import { getBackend, listBackends, ready, setBackend } from '../../src/index.js';
+import { watchFallbacks } from '../../src/backend/registry.js';
 
-const OPTIONAL_BACKENDS = ['../../src/backend/wasm/index.js'];
 /** The reference backend: it has nothing to fall back to. */
 const REFERENCE_BACKEND = 'js';
 
-function isMissing(error: unknown, url: string): boolean {
-  const e = error as { code?: string; url?: string; message?: string };
-  return e.code === 'ERR_MODULE_NOT_FOUND' && (e.url === url || (e.message ?? '').includes(new URL(url).pathname));
-}
-
-for (const path of OPTIONAL_BACKENDS) {
-  const url = new URL(path, import.meta.url).href;
-  try {
-    const backend = (await import(url)) as { ready?: () => Promise<void> };
-    await backend.ready?.(); // where kernels compile asynchronously, test them rather than the fallback
-  } catch (error) {
-    if (!isMissing(error, url)) throw error;
-  }
-}
+assert.ok(listBackends().includes('wasm'), `the wasm backend is not registered (backends: ${listBackends().join(', ')})`);
+await ready(); // the kernels compile asynchronously: test them rather than the fallback
 
 /** A fallback to the reference kernels that a suite causes on purpose. */
 export interface ExpectedFallback {
-  /** The ops, as getWasmStats().fallbacks names them ('conv2d', 'matmul', ...). */
+  /** The kernels by name ('conv2d', 'conv2dBackwardInput', 'matmul', ...). */
   ops: string[];
   /** The reason the backend gives, e.g. 'not float32' or 'empty'. */
   reason: string;
@@ -37,15 +25,6 @@ export interface ExpectedFallback {
 
 export interface BackendSuiteOptions {
   expectedFallbacks?: ExpectedFallback[];
-}
-
-/** Fallback counts by 'op: reason' that grew between two snapshots. */
-function fallbacksSince(start: Record<string, number>): Record<string, number> {
-  const grown: Record<string, number> = {};
-  for (const [key, count] of Object.entries(getWasmStats().fallbacks)) {
-    if (count > (start[key] ?? 0)) grown[key] = count - (start[key] ?? 0);
-  }
-  return grown;
 }
 
 /**
@@ -74,17 +53,24 @@ export function forEachBackend(suite: (backendName: string) => void, options: Ba
   for (const name of listBackends()) {
     describe(`${name} backend`, () => {
       let previous = '';
-      let fallbacksAtStart: Record<string, number> = {};
+      const fallbacks: Record<string, number> = {}; // 'kernel: reason' -> calls, on this backend
+      let stopWatching = () => {};
       before(() => {
         previous = getBackend().name;
         setBackend(name);
-        fallbacksAtStart = getWasmStats().fallbacks;
+        stopWatching = watchFallbacks((backend, kernel, reason) => {
+          const key = `${kernel}: ${reason}`;
+          if (backend === name) fallbacks[key] = (fallbacks[key] ?? 0) + 1;
+        });
       });
-      after(() => setBackend(previous));
+      after(() => {
+        stopWatching();
+        setBackend(previous);
+      });
       suite(name);
       if (name !== REFERENCE_BACKEND) {
         it('used the reference kernels only where the suite declares it', () => {
-          assertOnlyDeclaredFallbacks(name, fallbacksSince(fallbacksAtStart), options.expectedFallbacks ?? []);
+          assertOnlyDeclaredFallbacks(name, fallbacks, options.expectedFallbacks ?? []);
         });
       }
     });
