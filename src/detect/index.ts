@@ -12,3 +12,4 @@ export {
 } from './average-precision.js';
 export { precisionRecallChart, type PrecisionRecallChartOptions } from './precision-recall-chart.js';
 export { kmeansAnchors, anchorFitness, shapeIou, type KmeansAnchors, type KmeansAnchorsOptions, type AnchorFitness, type AnchorFitnessOptions } from './anchors.js';
+export { TinyYolo, TINY_YOLO_VOC_ANCHORS, type TinyYoloOptions } from './tiny-yolo.js';
