@@ -3,11 +3,17 @@
 // direct convolution on infinite inputs.
 import { it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { F, Tensor, tensor } from '../src/index.js';
 import { Sequential } from '../src/nn/sequential.js';
-import { Linear, ReLU } from '../src/nn/layers.js';
+import { Conv2d, Flatten, Linear, ReLU } from '../src/nn/layers.js';
 import { DataLoader, TensorDataset } from '../src/data/index.js';
-import { Accuracy, evaluate } from '../src/train/index.js';
+import { SGD } from '../src/optim/index.js';
+import { Accuracy, evaluate, fit, type Callback } from '../src/train/index.js';
+import { crossEntropy } from '../src/ops/loss.js';
+import { ModelCheckpoint, loadTrainingState } from '../src/node/model-checkpoint.js';
 import { forEachBackend } from './helpers/backends.js';
 
 /** float32 values from their bit patterns: NaNs with the sign bit set, as x86 makes for Inf - Inf. */
@@ -66,4 +72,66 @@ forEachBackend(() => {
     assert.deepEqual(bitsOf(F.relu(new Tensor(x, [5])).data as Float32Array), [0, 0, 0x7f800000, 1, 0]);
     assert.deepEqual(Array.from(F.relu6(new Tensor(x, [5])).data), [0, 0, 6, 1e-45, 0].map(Math.fround));
   });
+});
+
+/**
+ * A conv net whose convolution is all negative, and 4 images of which the third holds one +Infinity pixel:
+ * there the convolution gives -Infinity, ReLU 0, the loss stays finite, but the weight gradient is
+ * Infinity * 0 = NaN (the case of the issue: training went on with NaN weights and a finite loss).
+ */
+function infinityPixelCase(): { model: Sequential; loader: DataLoader } {
+  const conv = new Conv2d(1, 1, 2);
+  conv.weight.data.fill(-1);
+  const model = new Sequential(conv, new ReLU(), new Flatten(), new Linear(4, 2));
+  const x = Float32Array.from({ length: 4 * 9 }, (_, i) => (i % 5) / 5);
+  x[2 * 9 + 4] = Infinity;
+  const data = new TensorDataset(new Tensor(x, [4, 3, 3, 1]), new Tensor(Int32Array.from([0, 1, 0, 1]), [4]));
+  return { model, loader: new DataLoader(data, { batchSize: 2 }) };
+}
+
+const weightsOf = (model: Sequential) => model.parameters().map((p) => Array.from(p.data));
+const allFinite = (model: Sequential) => model.parameters().every((p) => Array.from(p.data).every(Number.isFinite));
+
+test('case 3: fit stops at a non-finite gradient norm, naming epoch, batch and step, before the step', async () => {
+  const { model, loader } = infinityPixelCase();
+  let afterFirstStep: number[][] = [];
+  const snapshot: Callback = { onBatchEnd: () => void (afterFirstStep = weightsOf(model)) };
+  await assert.rejects(
+    fit(model, loader, { epochs: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }), callbacks: [snapshot] }),
+    /fit: the gradient norm became NaN at epoch 1, batch 2 of 2 \(step 2, learning rate 0.1\); the batch's input holds 1 non-finite value\(s\)\. Stopped before the optimiser step.*nonFinite: 'skip' skips such batches, 'continue' steps anyway/,
+  );
+  assert.deepEqual(weightsOf(model), afterFirstStep, 'the weights are those after the last good step');
+  assert.ok(allFinite(model));
+});
+
+test("case 3: nonFinite 'skip' skips that batch's step and counts it; 'continue' steps anyway, as PyTorch", async () => {
+  const skipping = infinityPixelCase();
+  const history = await fit(skipping.model, skipping.loader, { epochs: 2, optimizer: new SGD(skipping.model.parameters(), { lr: 0.1 }), nonFinite: 'skip' });
+  assert.deepEqual(history.epochs.map((e) => e.skippedBatches), [1, 1]);
+  assert.ok(allFinite(skipping.model));
+  const continuing = infinityPixelCase();
+  await fit(continuing.model, continuing.loader, { epochs: 1, optimizer: new SGD(continuing.model.parameters(), { lr: 0.1 }), nonFinite: 'continue' });
+  assert.ok(!allFinite(continuing.model), 'the NaN gradient reached the weights');
+  await assert.rejects(fit(continuing.model, continuing.loader, { epochs: 1, optimizer: new SGD(continuing.model.parameters(), { lr: 0.1 }), nonFinite: 'ignore' as never }), /fit: nonFinite must be one of 'stop', 'skip', 'continue', got "ignore"/);
+});
+
+test('case 3: a non-finite loss in epoch 2 leaves the checkpoint of epoch 1, with finite weights', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'convkit-nonfinite-'));
+  try {
+    const { model } = infinityPixelCase();
+    let calls = 0;
+    // Finite for epoch 1 (2 batches), then an infinite loss.
+    const loss = (output: Tensor, target: Tensor) => (++calls > 2 ? crossEntropy(output, target).mul(Infinity) : crossEntropy(output, target));
+    const path = join(dir, 'run.ckpt');
+    const finiteImages = new TensorDataset(new Tensor(Float32Array.from({ length: 18 }, (_, i) => i / 18), [2, 3, 3, 1]), new Tensor(Int32Array.from([0, 1]), [2]));
+    await assert.rejects(
+      fit(model, new DataLoader(finiteImages, { batchSize: 1 }), { epochs: 3, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss, callbacks: [new ModelCheckpoint(path)] }),
+      /fit: the loss became Infinity at epoch 2, batch 1 of 2 \(step 3, learning rate 0.1\)\. Stopped/,
+    );
+    const saved = await loadTrainingState(path);
+    assert.equal(saved.progress.epoch, 1);
+    assert.ok(Object.values(saved.model).every((t) => Array.from(t.data).every(Number.isFinite)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -227,7 +227,7 @@ test('fit rejects bad options and stops with a clear error when the loss becomes
   const nanLoss = () => tensor([NaN]).sum();
   await assert.rejects(
     fit(model, loader, { epochs: 1, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: nanLoss }),
-    /fit: the loss became NaN at epoch 1, batch 1 \(learning rate 0.1\)/,
+    /fit: the loss became NaN at epoch 1, batch 1 of 2 \(step 1, learning rate 0.1\)/,
   );
 });
 

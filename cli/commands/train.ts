@@ -17,6 +17,8 @@ import {
   fit,
   freezeMatching,
   loadPretrained,
+  NON_FINITE_POLICIES,
+  type NonFinitePolicy,
   parseClassSelection,
   selectClasses,
   type AnyOptimizer,
@@ -74,6 +76,7 @@ export interface TrainCliOptions {
   backend: BackendChoice;
   progress: boolean;
   json?: boolean;
+  nonFinite: NonFinitePolicy;
 }
 
 export function trainCommand(): Command {
@@ -101,6 +104,7 @@ export function trainCommand(): Command {
     .option('--freeze <pattern>', "don't train parameters matching the pattern: a module name (features), a parameter name, * wildcards (layer1.*, *.bias); repeatable; a new head always trains", collect)
     .option('--fine-tune-epochs <n>', 'then unfreeze every layer and train n more epochs', positiveInteger)
     .option('--fine-tune-lr <x>', 'learning rate of the fine-tuning epochs (default: --lr / 10)', positiveNumber)
+    .option('--non-finite <policy>', "a NaN or infinite loss or gradient norm: stop (before the step, naming the batch) | skip (that batch's step) | continue (step anyway, as PyTorch)", nonFinitePolicy, 'stop')
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
     .option('--no-progress', 'no progress display')
     .option('--json', 'end with one JSON line holding the results (testAccuracy, epochs, seconds, ...)')
@@ -117,6 +121,11 @@ function fraction(value: string): number {
   const x = Number(value);
   if (value.trim() === '' || !(x > 0 && x < 1)) throw new InvalidArgumentError('Expected a number between 0 and 1, e.g. 0.2.');
   return x;
+}
+
+function nonFinitePolicy(value: string): NonFinitePolicy {
+  if (!(NON_FINITE_POLICIES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Expected one of ${NON_FINITE_POLICIES.join(', ')}.`);
+  return value as NonFinitePolicy;
 }
 
 function optimizerName(value: string): OptimizerName {
@@ -290,7 +299,7 @@ async function fitOptions(options: TrainCliOptions, optimizer: AnyOptimizer, sch
   const callbacks = phaseCallbacks(options);
   if (options.checkpoint) callbacks.push(new ModelCheckpoint(options.checkpoint));
   const resumeFrom = options.resume ? await loadTrainingState(options.checkpoint!) : undefined;
-  return { epochs: options.epochs, optimizer, scheduler, seed: options.seed, callbacks, resumeFrom };
+  return { epochs: options.epochs, optimizer, scheduler, seed: options.seed, callbacks, resumeFrom, nonFinite: options.nonFinite };
 }
 
 interface TrainReport {

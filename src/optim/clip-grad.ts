@@ -16,18 +16,7 @@ export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: num
   if (!(maxNorm >= 0) || !Number.isFinite(maxNorm)) throw new Error(`clipGradNorm: maxNorm must be a finite number >= 0, got ${maxNorm}`);
   if (!(normType > 0)) throw new Error(`clipGradNorm: normType must be a number > 0 or Infinity, got ${normType}`);
   const grads = gradientsOf(parameters, 'clipGradNorm');
-  let total: number;
-  if (normType === Infinity) {
-    total = 0;
-    // Math.max propagates NaN, so a NaN gradient gives a NaN norm.
-    for (const g of grads) for (let i = 0; i < g.length; i++) total = Math.max(total, Math.abs(g[i]));
-  } else {
-    let sum = 0;
-    for (const g of grads) {
-      for (let i = 0; i < g.length; i++) sum += normType === 2 ? g[i] * g[i] : Math.abs(g[i]) ** normType;
-    }
-    total = sum ** (1 / normType);
-  }
+  const total = normOf(grads, normType);
   if (!Number.isFinite(total) && options.errorIfNonfinite) {
     throw new Error(`clipGradNorm: the total gradient norm of order ${normType} is ${total}; the gradients hold NaN or infinity`);
   }
@@ -35,6 +24,26 @@ export function clipGradNorm(parameters: Iterable<Tensor> | Tensor, maxNorm: num
   // NaN compares false, so a NaN norm scales (poisons) the gradients as in PyTorch unless errorIfNonfinite.
   if (!(scale >= 1)) for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= scale;
   return total;
+}
+
+/** The total norm of the parameters' gradients (parameters without one are skipped): NaN or Infinity when any gradient value is. */
+export function gradNorm(parameters: Iterable<Tensor> | Tensor, normType = 2): number {
+  if (!(normType > 0)) throw new Error(`gradNorm: normType must be a number > 0 or Infinity, got ${normType}`);
+  return normOf(gradientsOf(parameters, 'gradNorm'), normType);
+}
+
+function normOf(grads: Array<Tensor['data']>, normType: number): number {
+  if (normType === Infinity) {
+    let total = 0;
+    // Math.max propagates NaN, so a NaN gradient gives a NaN norm.
+    for (const g of grads) for (let i = 0; i < g.length; i++) total = Math.max(total, Math.abs(g[i]));
+    return total;
+  }
+  let sum = 0;
+  for (const g of grads) {
+    for (let i = 0; i < g.length; i++) sum += normType === 2 ? g[i] * g[i] : Math.abs(g[i]) ** normType;
+  }
+  return sum ** (1 / normType);
 }
 
 /** Clamp every gradient value to [-clipValue, clipValue] in place. */

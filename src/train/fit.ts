@@ -2,7 +2,7 @@
 // gradient clipping, optimiser step; then validation, the learning-rate schedule and the callbacks.
 import type { Module } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
-import { clipGradNorm } from '../optim/clip-grad.js';
+import { clipGradNorm, gradNorm } from '../optim/clip-grad.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
 import { defaultGenerator, type Generator } from '../util/random.js';
 import { type Callback, CallbackList } from './callbacks.js';
@@ -10,6 +10,7 @@ import { EpochStats } from './epoch-stats.js';
 import { evaluate, switchMode } from './evaluate.js';
 import { type EpochLogs, type History, validationName } from './history.js';
 import { EventLoopYielder, type Loader, type LossFunction } from './loader.js';
+import { NON_FINITE_POLICIES, type NonFinitePolicy, type NonFiniteValue, nonFiniteStepError } from './non-finite.js';
 import type { MetricSpec } from './metrics.js';
 import { generatorsOf, seedEpoch } from './seeding.js';
 import type { AnyOptimizer, TrainingContext } from './training-context.js';
@@ -34,6 +35,12 @@ export interface FitOptions {
   seed?: number;
   /** Generators reseeded each epoch (default: the global one and the loader's). */
   generators?: readonly Generator[];
+  /**
+   * What a non-finite loss or gradient norm does (default 'stop'): 'stop' throws before the optimiser step,
+   * naming the epoch, step and batch, so the weights (and any checkpoint) stay the last good ones; 'skip'
+   * skips that batch's step (counted in the epoch's skippedBatches); 'continue' steps anyway, as PyTorch.
+   */
+  nonFinite?: NonFinitePolicy;
   /** Continue a saved run: weights, optimiser, epoch, step, seed and history are restored first. */
   resumeFrom?: TrainingState;
 }
@@ -45,6 +52,7 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
   const metricSpecs = options.metrics ?? ['accuracy'];
   const callbacks = new CallbackList(options.callbacks ?? []);
   const generators = options.generators ?? generatorsOf(trainLoader);
+  const policy = options.nonFinite ?? 'stop';
 
   let seed = options.seed ?? defaultGenerator().nextUint32();
   let epoch = 0;
@@ -86,18 +94,26 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
       const lr = optimizer.paramGroups[0].lr;
       const stats = new EpochStats(metricSpecs);
       let batch = 0;
+      let skipped = 0;
       for (const { x, y } of trainLoader) {
         optimizer.zeroGrad();
         const output = model.forward(x);
         const loss = lossFn(output, y);
         const batchLoss = loss.item();
-        if (!Number.isFinite(batchLoss)) {
-          throw new Error(
-            `fit: the loss became ${batchLoss} at epoch ${current}, batch ${batch + 1} (learning rate ${lr}); lower the learning rate or set clipGradNorm`,
-          );
+        const checking = policy !== 'continue';
+        let bad: NonFiniteValue | null = checking && !Number.isFinite(batchLoss) ? { what: 'loss', value: batchLoss } : null;
+        if (!bad) {
+          loss.backward();
+          const parameters = model.parameters();
+          const norm = options.clipGradNorm !== undefined ? clipGradNorm(parameters, options.clipGradNorm) : checking ? gradNorm(parameters) : 0;
+          if (checking && !Number.isFinite(norm)) bad = { what: 'gradient norm', value: norm };
         }
-        loss.backward();
-        if (options.clipGradNorm !== undefined) clipGradNorm(model.parameters(), options.clipGradNorm);
+        if (bad) {
+          if (policy === 'stop') throw nonFiniteStepError(bad, { epoch: current, step: step + 1, batch: batch + 1, batches: trainLoader.length, lr, x });
+          batch++;
+          skipped++;
+          continue;
+        }
         optimizer.step();
         step++;
         batch++;
@@ -109,7 +125,8 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
         await yielder.maybeYield();
       }
       if (batch === 0) throw new Error(`fit: the training loader gave no batches in epoch ${current}`);
-      const logs: EpochLogs = { epoch: current, loss: stats.loss, ...stats.metricValues(), lr, seconds: 0 };
+      if (skipped === batch) throw new Error(`fit: every batch of epoch ${current} (${batch}) had a non-finite loss or gradient norm and was skipped`);
+      const logs: EpochLogs = { epoch: current, loss: stats.loss, ...stats.metricValues(), lr, seconds: 0, ...(skipped ? { skippedBatches: skipped } : {}) };
       if (options.validation) {
         const { samples: _samples, nonFiniteOutputs: _nonFinite, ...val } = await evaluate(model, options.validation, { loss: lossFn, metrics: metricSpecs });
         for (const [name, value] of Object.entries(val)) logs[validationName(name)] = value;
@@ -138,6 +155,9 @@ function checkFitOptions(model: Module, loader: Loader, options: FitOptions): vo
   if (!options.optimizer || typeof options.optimizer.step !== 'function') problems.push('optimizer is required (e.g. new Adam(model.parameters(), { lr: 1e-3 }))');
   if (!loader || typeof (loader as Iterable<unknown>)[Symbol.iterator] !== 'function') problems.push('the training loader must be iterable (a DataLoader)');
   if (options.clipGradNorm !== undefined && !(options.clipGradNorm > 0)) problems.push(`clipGradNorm must be a positive number, got ${options.clipGradNorm}`);
+  if (options.nonFinite !== undefined && !NON_FINITE_POLICIES.includes(options.nonFinite)) {
+    problems.push(`nonFinite must be one of ${NON_FINITE_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(options.nonFinite)}`);
+  }
   if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < 0)) problems.push(`seed must be a non-negative integer, got ${options.seed}`);
   if (model.parameters().every((p) => !p.requiresGrad)) problems.push('every parameter of the model is frozen: nothing to train');
   if (problems.length) throw new Error(`fit: ${problems.join('; ')}`);

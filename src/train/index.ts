@@ -2,6 +2,7 @@
 // ProgressBar, ModelCheckpoint and jsonLog, are in convkit/node).
 import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { fit, type FitOptions } from './fit.js';
+export { NON_FINITE_POLICIES, type NonFinitePolicy } from './non-finite.js';
 export { evaluate, predict, switchToEval, switchMode, type EvaluateOptions, type EvaluationResult, type PredictOptions } from './evaluate.js';
 export { type Callback, CallbackList } from './callbacks.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';

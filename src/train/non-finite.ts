@@ -17,3 +17,34 @@ export function countNonFiniteRows(output: Tensor): number {
   }
   return rows;
 }
+
+/** What fit does with a non-finite loss or gradient norm. */
+export type NonFinitePolicy = 'stop' | 'skip' | 'continue';
+export const NON_FINITE_POLICIES: readonly NonFinitePolicy[] = ['stop', 'skip', 'continue'];
+
+export interface NonFiniteValue {
+  what: 'loss' | 'gradient norm';
+  value: number;
+}
+
+interface StepPosition {
+  epoch: number;
+  /** The optimiser step this batch would have made (counting from 1 over the whole run). */
+  step: number;
+  batch: number;
+  batches: number;
+  lr: number;
+  x: Tensor;
+}
+
+/** fit's error for a non-finite loss or gradient norm: where, whether the input was the cause, what to do. */
+export function nonFiniteStepError({ what, value }: NonFiniteValue, { epoch, step, batch, batches, lr, x }: StepPosition): Error {
+  let badInputs = 0;
+  for (const v of x.data) if (!Number.isFinite(v)) badInputs++;
+  const cause = badInputs ? `; the batch's input holds ${badInputs} non-finite value(s)` : '';
+  return new Error(
+    `fit: the ${what} became ${value} at epoch ${epoch}, batch ${batch} of ${batches} (step ${step}, learning rate ${lr})${cause}. ` +
+      `Stopped before the optimiser step: the weights (and any checkpoint) are those of the last good step. ` +
+      `Lower the learning rate, set clipGradNorm or check the data; nonFinite: 'skip' skips such batches, 'continue' steps anyway (as PyTorch)`,
+  );
+}
