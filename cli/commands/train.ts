@@ -15,6 +15,7 @@ import {
   findHead,
   fineTune,
   fit,
+  freezeBatchNorm,
   freezeMatching,
   loadPretrained,
   NON_FINITE_POLICIES,
@@ -101,7 +102,7 @@ export function trainCommand(): Command {
     .option('--option <key=value>', 'a model option, e.g. variant=classic (repeatable)', keyValue)
     .option('--from <weights>', 'start from these weights (a .safetensors file or checkpoint)')
     .option('--new-head <classes>', 'replace the classifier of --from with a fresh one for this many classes', positiveInteger)
-    .option('--freeze <pattern>', "don't train parameters matching the pattern: a module name (features), a parameter name, * wildcards (layer1.*, *.bias); repeatable; a new head always trains", collect)
+    .option('--freeze <pattern>', "don't train parameters matching the pattern: a module name (features), a parameter name, * wildcards (layer1.*, *.bias); repeatable; a new head always trains; a frozen batch norm also keeps its running statistics", collect)
     .option('--fine-tune-epochs <n>', 'then unfreeze every layer and train n more epochs', positiveInteger)
     .option('--fine-tune-lr <x>', 'learning rate of the fine-tuning epochs (default: --lr / 10)', positiveNumber)
     .option('--non-finite <policy>', "a NaN or infinite loss or gradient norm: stop (before the step, naming the batch) | skip (that batch's step) | continue (step anyway, as PyTorch)", nonFinitePolicy, 'stop')
@@ -269,6 +270,7 @@ function freezeLayers(modelName: string, model: Module, patterns: readonly strin
     );
   }
   if (newHead) model.unfreeze(newHead);
+  freezeBatchNorm(model);
   return model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([name]) => name);
 }
 

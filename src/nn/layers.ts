@@ -446,6 +446,8 @@ export class BatchNorm2d extends Module {
   readonly runningVar: Tensor | null;
   readonly eps: number;
   readonly momentum: number;
+  /** Normalise with the running statistics in training mode too, leaving them unchanged (set by freezeBatchNorm). */
+  frozenStatistics = false;
 
   constructor(
     readonly numFeatures: number,
@@ -491,10 +493,8 @@ export class BatchNorm2d extends Module {
     if (x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
     }
-    // A frozen batch norm (weight not trainable) runs in inference mode, as in Keras: transfer learning
-    // with a frozen body must not drift its running statistics towards the new data.
-    const frozen = this.weight !== null && !this.weight.requiresGrad;
-    const useBatchStats = (this.training && !frozen) || !this.runningMean;
+    // The mode follows train()/eval() as in PyTorch; frozenStatistics (freezeBatchNorm) keeps the running ones.
+    const useBatchStats = (this.training && !this.frozenStatistics) || !this.runningMean;
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: useBatchStats,
       momentum: this.momentum,

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { type Batch, type Dataset, type Indices, type Sample, Subset, checkIndex } from '../data/dataset.js';
 import type { Module, NamePattern } from '../nn/module.js';
-import { Linear } from '../nn/layers.js';
+import { BatchNorm2d, Linear } from '../nn/layers.js';
 import type { Parameter } from '../nn/parameter.js';
 import { Adam } from '../optim/adam.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
@@ -111,6 +111,24 @@ export function freezeFeatures(model: Module, options: { except?: string } = {})
   return model.namedParameters().filter(([, p]) => !p.requiresGrad).map(([name]) => name);
 }
 
+/**
+ * Make the batch norms whose parameters are all frozen normalise with their running statistics in training
+ * too, and leave them unchanged (Keras's rule for a frozen layer; PyTorch users call bn.eval()), so a
+ * frozen body does not drift towards the new data. frozen = false lets every batch norm follow train()
+ * again. Returns the names of the batch norms it set.
+ */
+export function freezeBatchNorm(model: Module, frozen = true): string[] {
+  const set: string[] = [];
+  for (const [name, m] of model.namedModules()) {
+    if (!(m instanceof BatchNorm2d)) continue;
+    const params = m.parameters();
+    const keep = frozen && params.length > 0 && params.every((p) => !p.requiresGrad);
+    if (keep) set.push(name);
+    m.frozenStatistics = keep;
+  }
+  return set;
+}
+
 /** Parameters that still learn (requiresGrad true). */
 export function trainableParameters(model: Module): Parameter[] {
   return model.parameters().filter((p) => p.requiresGrad);
@@ -150,6 +168,7 @@ function defaultOptimizer(params: Parameter[], lr: number): AnyOptimizer {
 /** The second phase: unfreeze every parameter and train them all (at a learning rate below the head's). */
 export async function fineTune(model: Module, trainLoader: Loader, options: PhaseOptions): Promise<History> {
   model.unfreeze('*');
+  freezeBatchNorm(model, false);
   return trainPhase(model, trainLoader, options);
 }
 
@@ -164,6 +183,8 @@ export interface TransferTrainingOptions extends Omit<PhaseOptions, 'epochs'> {
   freeze?: readonly NamePattern[];
   /** The head for the default freeze (default: found by findHead). */
   head?: string;
+  /** Frozen batch norms keep their running statistics in the first phase (freezeBatchNorm; default true). */
+  freezeBatchNorm?: boolean;
 }
 
 export interface TransferHistory {
@@ -177,12 +198,13 @@ export interface TransferHistory {
  * rate. The second phase is seeded seed + 1 so that it does not replay the first phase's batch order.
  */
 export async function trainTransfer(model: Module, trainLoader: Loader, options: TransferTrainingOptions): Promise<TransferHistory> {
-  const { headEpochs, fineTuneEpochs = 0, fineTuneLr = options.lr / 10, freeze, head: headName, ...phase } = options;
+  const { headEpochs, fineTuneEpochs = 0, fineTuneLr = options.lr / 10, freeze, head: headName, freezeBatchNorm: keepStatistics = true, ...phase } = options;
   if (!Number.isInteger(fineTuneEpochs) || fineTuneEpochs < 0) throw new Error(`trainTransfer: fineTuneEpochs must be a non-negative integer, got ${fineTuneEpochs}`);
   if (!(fineTuneLr > 0)) throw new Error(`trainTransfer: fineTuneLr must be a positive number, got ${fineTuneLr}`);
   if (freeze === undefined) freezeFeatures(model, { except: findHead(model, headName).name });
   else for (const pattern of freeze) model.freeze(pattern);
   if (trainableParameters(model).length === 0) throw new Error('trainTransfer: the freeze patterns leave no parameter to train');
+  if (keepStatistics) freezeBatchNorm(model);
   const head = await trainPhase(model, trainLoader, { ...phase, epochs: headEpochs });
   if (fineTuneEpochs === 0) return { head, fineTune: null };
   const seed = phase.seed === undefined ? undefined : phase.seed + 1;
