@@ -8,6 +8,8 @@ import { createModel, modelInputShape, type CreateModelOptions } from '../models
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata } from './safetensors.js';
 import { applyStateDict } from './apply-state-dict.js';
 import { stateDictOf } from './checkpoint.js';
+import { checkClassCount, checkTrainedModelInfo } from './check-trained-model-info.js';
+import { Linear } from '../nn/layers.js';
 
 /** The safetensors metadata entry holding the TrainedModelInfo, as JSON. */
 export const TRAINED_MODEL_METADATA_KEY = 'convkit.trained';
@@ -35,11 +37,13 @@ export function serializeTrainedModel(model: Module, info: TrainedModelInfo): Ui
 export function trainedModelInfo(metadata: SafetensorsMetadata, source = 'bytes'): TrainedModelInfo | null {
   const raw = metadata[TRAINED_MODEL_METADATA_KEY];
   if (raw === undefined) return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw) as TrainedModelInfo;
+    parsed = JSON.parse(raw);
   } catch (error) {
     throw new Error(`${source}: metadata '${TRAINED_MODEL_METADATA_KEY}' is not valid JSON (${(error as Error).message})`, { cause: error });
   }
+  return checkTrainedModelInfo(parsed, `${source}: metadata '${TRAINED_MODEL_METADATA_KEY}'`);
 }
 
 export interface LoadTrainedModelOptions {
@@ -73,10 +77,17 @@ export function unpackTrainedModel(contents: SafetensorsContents, options: LoadT
   const modelOptions = info?.modelOptions ?? {};
   const model = createModel(name, modelOptions);
   applyStateDict(model, stateDictOf(contents, source), { source });
+  if (info) checkClassCount(info, classifierOutputs(model), `${source}: metadata '${TRAINED_MODEL_METADATA_KEY}'`);
   return { model, info, inputShape: info?.inputShape ?? modelInputShape(name, modelOptions) };
 }
 
 /** unpackTrainedModel of safetensors bytes (a fetched file, say). */
 export function parseTrainedModel(bytes: Uint8Array, options: LoadTrainedModelOptions = {}): TrainedModel {
   return unpackTrainedModel(parseSafetensors(bytes, options.source), options);
+}
+
+/** Outputs of the model's last Linear layer (the zoo's classifiers end with one), or null without one. */
+function classifierOutputs(model: Module): number | null {
+  const linears = model.namedModules().filter((entry): entry is [string, Linear] => entry[1] instanceof Linear);
+  return linears.length ? linears[linears.length - 1][1].weight.shape[1] : null;
 }
