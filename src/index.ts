@@ -3,6 +3,7 @@ import './backend/fast-default.js'; // the WebAssembly kernels are the default, 
 export { Tensor, type TensorLike } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export * from './tensor/create.js';
+export { shapeOnly, buildShapeOnly } from './tensor/shape-only.js';
 export * as F from './ops/functional.js';
 export { concat, stack } from './ops/movement.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';

@@ -1,5 +1,7 @@
-// convkit summary <model> [--input HxWxC] [--json]: the layer table of a zoo model.
+// convkit summary <model> [--input HxWxC] [--json]: the layer table of a zoo model, built with shape-only
+// weights and run on a shape-only input, so it allocates no weights or activations and runs no kernels.
 import { Command } from 'commander';
+import { buildShapeOnly } from 'convkit';
 import { formatSummary, summary, type Module } from 'convkit/nn';
 import { createModel, listModels, modelInputShape, type CreateModelOptions } from 'convkit/models';
 import { imageShape, keyValue } from '../options.js';
@@ -19,7 +21,7 @@ export function summaryCommand(): Command {
     .option('--json', 'print the summary as JSON')
     .action((name: string, options: SummaryOptions) => {
       const modelOptions: CreateModelOptions = { ...options.option };
-      const model = buildForInput(name, modelOptions, options.input);
+      const model = buildShapeOnly(() => buildForInput(name, modelOptions, options.input));
       const result = summary(model, options.input ?? modelInputShape(name, modelOptions));
       process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatSummary(result)}\n`);
     });

@@ -36,6 +36,9 @@ function reverseTopological(root: Tensor): Tensor[] {
  * alike) and on tensors marked with retainGrad(). Gradients accumulate across calls until zeroed.
  */
 export function backward(root: Tensor, grad?: Tensor): void {
+  if (root.isShapeOnly) {
+    throw new Error(`backward: this ${formatShape(root.shape)} tensor is shape-only (shape inference, no values): ops on shape-only tensors are not recorded`);
+  }
   if (!root.requiresGrad) {
     throw new Error('backward: this tensor does not require a gradient (no input of the computation had requiresGrad = true)');
   }

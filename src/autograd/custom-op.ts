@@ -33,6 +33,10 @@ export function customOp<I extends Tensor[]>(def: CustomOpDefinition<I>): (...in
     inputs.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new Error(`${name}: input ${i} is not a Tensor (got ${typeof t})`);
     });
+    if (inputs.some((t) => t.isShapeOnly)) {
+      const shapes = inputs.map((t) => formatShape(t.shape)).join(', ');
+      throw new Error(`${name}: a custom op has no shape rule, so it cannot take shape-only inputs (${shapes}; summary() passes them)`);
+    }
     const saved: unknown[] = [];
     let output: Tensor | null = null;
     const ctx: CustomOpContext<I> = {

@@ -14,10 +14,10 @@ export interface GradNode {
 
 /**
  * Attach a backward rule to an op's freshly made output when recording is on and any input needs a
- * gradient. Returns the output for chaining.
+ * gradient (never to a shape-only output: it has no values to differentiate). Returns the output for chaining.
  */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: (dy: Tensor) => GradFn[]): Tensor {
-  if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+  if (isGradEnabled() && !out.isShapeOnly && inputs.some((t) => t.requiresGrad)) {
     out.requiresGrad = true;
     out.node = { op, inputs, backward };
   }

@@ -1,9 +1,9 @@
-// Model summary: each layer's output shape, parameter count and multiply-accumulates (MACs), found by running
-// one forward pass on a zero input of batch 1 under noGrad with forward hooks on the layers. The result is
-// plain data (JSON as it is); formatSummary() prints it as a Keras-like table.
+// Model summary: each layer's output shape, parameter count and multiply-accumulates (MACs), found by one
+// forward pass on a shape-only input of batch 1 (no values: every op only infers its output's shape, so no
+// activation is allocated and no kernel runs, whatever the input size) with forward hooks on the layers.
+// The result is plain data (JSON as it is); formatSummary() prints it as a Keras-like table.
 import { Tensor } from '../tensor/tensor.js';
-import { zeros } from '../tensor/create.js';
-import { noGrad } from '../autograd/grad-mode.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { Module } from './module.js';
 import { Conv2d, Linear } from './layers.js';
 
@@ -61,8 +61,8 @@ function macCounterFor(module: Module): MacCounter | undefined {
 
 /**
  * Summarise `model` on one sample of `inputShape` ([H, W, C] for images, [features] for a dense model; batch 1
- * is prepended). Runs in eval mode so batch-norm statistics are not touched; modes are restored afterwards.
- * On the reference backend a large model's forward pass takes a while.
+ * is prepended). Runs in eval mode (the inference graph); modes are restored afterwards. The model may have
+ * real parameters or shape-only ones (built inside buildShapeOnly(), which allocates no weights either).
  */
 export function summary(model: Module, inputShape: readonly number[]): ModelSummary {
   if (!(model instanceof Module)) throw new Error(`summary: expected a Module, got ${String(model)}`);
@@ -89,7 +89,7 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
   const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
   model.eval();
   try {
-    noGrad(() => model.forward(zeros([1, ...inputShape])));
+    model.forward(shapeOnly([1, ...inputShape]));
   } catch (e) {
     throw new Error(`summary: the forward pass of ${model.constructor.name} on input 1x${inputShape.join('x')} failed: ${(e as Error).message}`);
   } finally {
@@ -98,14 +98,28 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
   }
   const totalParams = model.numParameters();
   const trainableParams = model.numParameters(true);
+  for (const layer of layers) checkCount(layer.macs, `layer '${layer.name}' (${layer.type}) has`, 'MACs', inputShape);
+  const totalMacs = layers.reduce((n, l) => n + l.macs, 0);
+  checkCount(totalMacs, `${model.constructor.name} has`, 'MACs', inputShape);
+  checkCount(totalParams, `${model.constructor.name} has`, 'parameters', inputShape);
   return {
     inputShape: [...inputShape],
     layers,
     totalParams,
     trainableParams,
     nonTrainableParams: totalParams - trainableParams,
-    totalMacs: layers.reduce((n, l) => n + l.macs, 0),
+    totalMacs,
   };
+}
+
+/** Counts past 2^53 are no longer exact: an error rather than a rounded figure. */
+function checkCount(count: number, who: string, what: string, inputShape: readonly number[]): void {
+  if (!Number.isSafeInteger(count)) {
+    throw new Error(
+      `summary: ${who} ${count.toExponential(3)} ${what} for input ${inputShape.join('x')}, more than a count holds exactly ` +
+        '(2^53 - 1, about 9.007e15): summarise a smaller input',
+    );
+  }
 }
 
 /** Leaf modules, and containers that own parameters directly, with those parameters. */

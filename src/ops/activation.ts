@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { type TypedArray, allocate, isFloat } from '../tensor/dtype.js';
 import { normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { mul, sub, unaryConst } from './arithmetic.js';
 import { sum } from './reduce.js';
 import { sigmoidBackwardRef, sigmoidRef, tanhBackwardRef, tanhRef } from './activation-kernels.js';
@@ -72,6 +73,7 @@ export const tanh = defineActivation({
 /** x for x > 0, negativeSlope * x otherwise. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   if (!isFloat(x.dtype)) throw new Error(`leakyRelu: expects a float tensor, got ${x.dtype}`);
+  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype: x.dtype });
   const xs = x.data;
   const y = allocate(x.dtype, x.size);
   for (let i = 0; i < xs.length; i++) y[i] = xs[i] > 0 ? xs[i] : negativeSlope * xs[i];
@@ -93,6 +95,7 @@ function around(x: Tensor, axis: number, opName: string): [number, number, numbe
 function softmaxLoop(x: Tensor, axis: number, opName: string, logOutput: boolean): Tensor {
   if (!isFloat(x.dtype)) throw new Error(`${opName}: expects a float tensor, got ${x.dtype}`);
   const [outer, n, inner] = around(x, axis, opName);
+  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype: x.dtype });
   const out = allocate(x.dtype, x.size);
   const xs = x.data;
   for (let o = 0; o < outer; o++) {
@@ -139,6 +142,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   if (options.training === false || p === 0) return x;
   const g = options.generator ?? defaultGenerator();
   const scale = 1 / (1 - p);
+  if (x.isShapeOnly) return mul(x, shapeOnly(x.shape, { dtype: isFloat(x.dtype) ? x.dtype : 'float32' }));
   const mask = allocate(isFloat(x.dtype) ? x.dtype : 'float32', x.size);
   for (let i = 0; i < mask.length; i++) mask[i] = g.random() < p ? 0 : scale;
   return mul(x, new Tensor(mask, x.shape));

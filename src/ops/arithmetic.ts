@@ -3,6 +3,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { type DType, type TypedArray, allocate, promote, isFloat, convert } from '../tensor/dtype.js';
 import { type Shape, broadcastShapes, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { mapBinary, mapUnary } from './elementwise-kernels.js';
 
 /** Numbers become scalar tensors of the other operand's dtype (a float for int tensors divided, etc.). */
@@ -26,12 +27,14 @@ function binary(
   const shape = broadcastShapes(a.shape, b.shape, name);
   let dtype = promote(a.dtype, b.dtype);
   if (forceFloat && !isFloat(dtype)) dtype = 'float32';
+  if (anyShapeOnly(a, b)) return shapeOnly(shape, { dtype });
   const out = new Tensor(mapBinary(a.data, a.shape, b.data, b.shape, shape, dtype, f), shape);
   return record(out, name, [a, b], (dy) => grads(a, b, out, dy));
 }
 
 function unary(name: string, x: Tensor, f: (v: number) => number, grad: (x: Tensor, out: Tensor, dy: Tensor) => Tensor): Tensor {
   const dtype = isFloat(x.dtype) ? x.dtype : 'float32';
+  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype });
   const out = new Tensor(mapUnary(x.data, dtype, f), x.shape);
   return record(out, name, [x], (dy) => [() => grad(x, out, dy)]);
 }
@@ -87,6 +90,7 @@ function coefficients(a: Tensor, b: Tensor, f: (x: number, y: number) => number)
 }
 
 export function neg(x: Tensor): Tensor {
+  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype: x.dtype });
   const out = new Tensor(mapUnary(x.data, x.dtype, (v) => -v), x.shape);
   return record(out, 'neg', [x], (dy) => [() => neg(dy)]);
 }
@@ -193,6 +197,7 @@ export function unaryConst(x: Tensor, f: (v: number) => number): Tensor {
 /** Change dtype; differentiable between float dtypes (the gradient is cast back). */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
+  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype });
   const out = new Tensor(convert(x.data, dtype), x.shape);
   if (!isFloat(dtype)) return out;
   return record(out, 'cast', [x], (dy) => [() => cast(dy, x.dtype)]);

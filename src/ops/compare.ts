@@ -3,10 +3,12 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { mapBinary } from './elementwise-kernels.js';
 import { toTensor } from './arithmetic.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 
 function compare(name: string, a: Tensor, bIn: TensorLike, pred: (x: number, y: number) => boolean): Tensor {
   const b = toTensor(bIn, a);
   const shape = broadcastShapes(a.shape, b.shape, name);
+  if (anyShapeOnly(a, b)) return shapeOnly(shape);
   return new Tensor(mapBinary(a.data, a.shape, b.data, b.shape, shape, 'float32', (x, y) => (pred(x, y) ? 1 : 0)), shape);
 }
 

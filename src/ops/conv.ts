@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { Conv2dParams, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
@@ -79,12 +80,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new Error(`conv2d: bias must be [${p.outC}], got ${formatShape(bias.shape)}`);
   }
   const dtype = promote(x.dtype, weight.dtype);
-  const xd = x.to(dtype).data as FloatArray;
-  const wd = weight.to(dtype).data as FloatArray;
   const activation = options.activation;
   if (activation !== undefined && activation !== 'relu') {
     throw new Error(`conv2d: activation must be 'relu' or left out, got ${JSON.stringify(activation)}`);
   }
+  if (anyShapeOnly(x, weight, bias)) return shapeOnly([p.batch, p.outH, p.outW, p.outC], { dtype });
+  const xd = x.to(dtype).data as FloatArray;
+  const wd = weight.to(dtype).data as FloatArray;
   const y = allocate(dtype, p.batch * p.outH * p.outW * p.outC) as FloatArray;
   runKernel('conv2d', p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
   if (activation) runKernel('relu', y, y);

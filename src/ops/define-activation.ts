@@ -4,6 +4,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import type { ActivationArgs, ActivationBackwardArgs, FloatArray, KernelArgs, KernelName } from '../backend/backend.js';
 import { defineReferenceKernel, runKernel } from '../backend/registry.js';
 
@@ -32,6 +33,7 @@ export function defineActivation<F extends NamesWith<ActivationArgs>, B extends 
   const run = runKernel as (name: KernelName, ...args: FloatArray[]) => void;
   return (x: Tensor): Tensor => {
     if (!isFloat(x.dtype)) throw new Error(`${def.name}: expects a float tensor, got ${x.dtype}`);
+    if (x.isShapeOnly) return shapeOnly(x.shape, { dtype: x.dtype });
     const y = allocate(x.dtype, x.size) as FloatArray;
     run(def.name, x.data as FloatArray, y);
     const out = new Tensor(y, x.shape);

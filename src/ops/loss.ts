@@ -6,6 +6,7 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { oneHot } from '../tensor/create.js';
 import { allocate } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { add, mul, neg, sub } from './arithmetic.js';
 import { logSoftmax, sigmoid } from './activation.js';
 import { mean, sum } from './reduce.js';
@@ -27,13 +28,17 @@ function targetDistribution(logits: Tensor, target: Tensor, labelSmoothing: numb
     if (!shapesEqual(target.shape, logits.shape.slice(0, -1))) {
       throw new Error(`${opName}: labels ${formatShape(target.shape)} do not match logits ${formatShape(logits.shape)} (expected ${formatShape(logits.shape.slice(0, -1))})`);
     }
-    for (let i = 0; i < target.size; i++) {
-      const c = target.data[i];
-      if (!Number.isInteger(c) || c < 0 || c >= classes) {
-        throw new Error(`${opName}: label ${c} at index ${i} is outside 0..${classes - 1} for logits ${formatShape(logits.shape)}`);
+    if (target.isShapeOnly) {
+      dist = shapeOnly(logits.shape, { dtype: logits.dtype }); // labels without values: none to check
+    } else {
+      for (let i = 0; i < target.size; i++) {
+        const c = target.data[i];
+        if (!Number.isInteger(c) || c < 0 || c >= classes) {
+          throw new Error(`${opName}: label ${c} at index ${i} is outside 0..${classes - 1} for logits ${formatShape(logits.shape)}`);
+        }
       }
+      dist = oneHot(target, classes, { dtype: logits.dtype });
     }
-    dist = oneHot(target, classes, { dtype: logits.dtype });
   } else {
     if (!shapesEqual(target.shape, logits.shape)) {
       throw new Error(`${opName}: target probabilities ${formatShape(target.shape)} do not match logits ${formatShape(logits.shape)}`);
@@ -90,6 +95,7 @@ export function sumSquaredError(output: Tensor, target: Tensor): Tensor {
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   checkSame(logits, target, 'binaryCrossEntropyWithLogits');
+  if (anyShapeOnly(logits, target)) return reduce(shapeOnly(logits.shape, { dtype: logits.dtype }), reduction, 'binaryCrossEntropyWithLogits');
   const x = logits.data;
   const z = target.data;
   const out = allocate(logits.dtype, logits.size);

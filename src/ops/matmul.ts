@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { add } from './arithmetic.js';
@@ -27,11 +28,13 @@ export function gemm(a: Operand, b: Operand, transA: boolean, transB: boolean): 
   const n = transB ? b.rows : b.cols;
   const batch = Math.max(a.batch, b.batch);
   const dtype = promote(a.t.dtype, b.t.dtype);
+  const shape = batch === 1 && a.batch === 1 && b.batch === 1 ? [m, n] : [batch, m, n];
+  if (anyShapeOnly(a.t, b.t)) return shapeOnly(shape, { dtype });
   const out = allocate(dtype, batch * m * n) as FloatArray;
   const ad = (a.t.dtype === dtype ? a.t.data : a.t.to(dtype).data) as FloatArray;
   const bd = (b.t.dtype === dtype ? b.t.data : b.t.to(dtype).data) as FloatArray;
   runKernel('matmul', { batchA: a.batch, batchB: b.batch, m, k, n, transA, transB }, ad, bd, out);
-  return new Tensor(out, batch === 1 && a.batch === 1 && b.batch === 1 ? [m, n] : [batch, m, n]);
+  return new Tensor(out, shape);
 }
 
 function operand(t: Tensor): Operand {
@@ -58,7 +61,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new Error(`matmul: batch dimensions of ${formatShape(a.shape)} and ${formatShape(b.shape)} do not match`);
   }
   const flat = gemm(A, B, false, false);
-  const out = batchShape.length === 0 ? flat : new Tensor(flat.data, [...batchShape, A.rows, B.cols]);
+  const out = batchShape.length === 0 ? flat : reshape(flat, [...batchShape, A.rows, B.cols]);
   return record(out, 'matmul', [a, b], (dy) => {
     const D = operand(dy);
     return [

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
 import { type Shape, formatShape, normalizeAxis, shapesEqual, sizeOf, broadcastShapes } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { copyBox, permuteData, sliceData } from './movement-kernels.js';
 import { mapBinary } from './elementwise-kernels.js';
 import { sumTo } from './reduce.js';
@@ -24,7 +25,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     throw new Error(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} values) into ${formatShape(shape)}`);
   }
   if (shapesEqual(resolved, x.shape)) return x;
-  const out = new Tensor(x.data, resolved);
+  const out = x.isShapeOnly ? shapeOnly(resolved, { dtype: x.dtype }) : new Tensor(x.data, resolved);
   return record(out, 'reshape', [x], (dy) => [() => reshape(dy, x.shape)]);
 }
 
@@ -45,6 +46,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
     throw new Error(`permute: ${formatShape(dims)} is not a permutation of the ${x.ndim} dimensions of ${formatShape(x.shape)}`);
   }
   if (perm.every((d, i) => d === i)) return x;
+  if (x.isShapeOnly) return shapeOnly(perm.map((d) => x.shape[d]), { dtype: x.dtype });
   const out = new Tensor(permuteData(x.data, x.shape, perm), perm.map((d) => x.shape[d]));
   const inverse = new Array<number>(perm.length);
   perm.forEach((d, i) => (inverse[d] = i));
@@ -85,6 +87,7 @@ export function slice(x: Tensor, starts: readonly number[], ends?: readonly numb
   const end = x.shape.map((d, i) => clampIndex(ends?.[i] ?? d, d));
   const outShape = begin.map((b, i) => Math.max(0, end[i] - b));
   if (shapesEqual(outShape, x.shape)) return x;
+  if (x.isShapeOnly) return shapeOnly(outShape, { dtype: x.dtype });
   const out = new Tensor(sliceData(x.data, x.shape, begin, outShape), outShape);
   return record(out, 'slice', [x], (dy) => [
     () => {
@@ -118,6 +121,7 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (!shapesEqual(target, shape)) {
     throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
   }
+  if (x.isShapeOnly) return shapeOnly(shape, { dtype: x.dtype });
   const zero = allocate(x.dtype, 1);
   const out = new Tensor(mapBinary(x.data, x.shape, zero, [], shape, x.dtype, (v) => v), shape);
   return record(out, 'broadcastTo', [x], (dy) => [() => sumTo(dy, x.shape)]);
@@ -152,6 +156,7 @@ export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>,
   if (mode === 'reflect' || mode === 'replicate') return padByIndex(x, w, mode);
   if (mode !== 'constant') throw new Error(`pad: mode must be 'constant', 'reflect' or 'replicate', got ${JSON.stringify(mode)}`);
   const outShape = x.shape.map((d, i) => d + w[i][0] + w[i][1]);
+  if (x.isShapeOnly) return shapeOnly(outShape, { dtype: x.dtype });
   const data = allocate(x.dtype, sizeOf(outShape));
   if (value !== 0) data.fill(value);
   const offsets = w.map(([b]) => b);
@@ -195,6 +200,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const dtype = first.dtype;
   const outShape = [...first.shape];
   outShape[a] = tensors.reduce((s, t) => s + t.shape[a], 0);
+  if (anyShapeOnly(...tensors)) return shapeOnly(outShape, { dtype });
   const data = allocate(dtype, sizeOf(outShape));
   const starts: number[] = [];
   let offset = 0;

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { record, type GradFn } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { reluBackwardFromOutput } from './activation.js';
@@ -59,6 +60,7 @@ export function batchNorm(
   }
   const eps = options.eps ?? 1e-5;
   const rows = x.size / channels;
+  if (anyShapeOnly(x, runningMean, runningVar, weight, bias, residual)) return shapeOnly(x.shape, { dtype: x.dtype });
   const xd = x.data as FloatArray;
   let mean: Float64Array;
   let variance: Float64Array;

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { isGradEnabled } from '../autograd/grad-mode.js';
 import { runKernel } from '../backend/registry.js';
 import type { AvgPoolMode, FloatArray, Pool2dParams } from '../backend/backend.js';
@@ -59,6 +60,7 @@ function checkFloat(x: Tensor, opName: string): void {
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   checkFloat(x, 'maxPool2d');
   const p = pool2dParams(x.shape, kernelSize, options, 'maxPool2d');
+  if (x.isShapeOnly) return shapeOnly([p.batch, p.outH, p.outW, p.channels], { dtype: x.dtype });
   const n = p.batch * p.outH * p.outW * p.channels;
   const y = allocate(x.dtype, n) as FloatArray;
   // The winners are only needed for a gradient: inference skips recording them.
@@ -77,6 +79,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
 function windowPool(x: Tensor, kernelSize: Pair, options: Pool2dOptions, mode: AvgPoolMode, opName: string): Tensor {
   checkFloat(x, opName);
   const p = pool2dParams(x.shape, kernelSize, options, opName);
+  if (x.isShapeOnly) return shapeOnly([p.batch, p.outH, p.outW, p.channels], { dtype: x.dtype });
   const y = allocate(x.dtype, p.batch * p.outH * p.outW * p.channels) as FloatArray;
   runKernel('avgPool2d', p, mode, x.data as FloatArray, y);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.channels]);

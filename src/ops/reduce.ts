@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { type TypedArray, allocate, isFloat } from '../tensor/dtype.js';
 import { type Shape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { permuteData } from './movement-kernels.js';
@@ -14,19 +15,17 @@ interface Layout {
   outer: number;
   r: number; // reduced length
   inner: number;
-  keptShape: number[]; // output shape with reduced axes kept as 1
   /** flat index into x.data of element (o, k, i) of the permuted view */
   srcIndex: (o: number, k: number, i: number) => number;
 }
 
 function layout(x: Tensor, axes: number[]): Layout {
-  const keptShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
   if (contiguous && axes.length > 0) {
     const outer = sizeOf(x.shape.slice(0, axes[0]));
     const r = sizeOf(axes.map((a) => x.shape[a]));
     const inner = sizeOf(x.shape.slice(axes[axes.length - 1] + 1));
-    return { data: x.data, outer, r, inner, keptShape, srcIndex: (o, k, i) => (o * r + k) * inner + i };
+    return { data: x.data, outer, r, inner, srcIndex: (o, k, i) => (o * r + k) * inner + i };
   }
   // Move reduced axes to the end, then reduce the last block.
   const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -34,7 +33,7 @@ function layout(x: Tensor, axes: number[]): Layout {
   const data = permuteData(x.data, x.shape, perm);
   const r = sizeOf(axes.map((a) => x.shape[a]));
   const outer = x.size / Math.max(r, 1);
-  return { data, outer, r, inner: 1, keptShape, srcIndex: (o, k) => o * r + k };
+  return { data, outer, r, inner: 1, srcIndex: (o, k) => o * r + k };
 }
 
 function reduceLoop(x: Tensor, axes: number[], init: number, step: (acc: number, v: number) => number): [TypedArray, Layout] {
@@ -51,8 +50,9 @@ function reduceLoop(x: Tensor, axes: number[], init: number, step: (acc: number,
   return [out, L];
 }
 
-function finalShape(L: Layout, axes: number[], keepDims: boolean): number[] {
-  return keepDims ? L.keptShape : L.keptShape.filter((_, i) => !axes.includes(i));
+/** The shape of a reduction over axes: those dimensions become 1 with keepDims, else go. */
+function reducedShape(shape: Shape, axes: number[], keepDims: boolean): number[] {
+  return keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
 }
 
 /**
@@ -73,9 +73,11 @@ function sumLeadingAxes(x: Tensor, axes: number[]): TypedArray | null {
 /** Sum over axes (all when omitted). */
 export function sum(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   const ax = normalizeAxes(axes, x.ndim, 'sum');
-  const keptShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
+  const keptShape = reducedShape(x.shape, ax, true);
+  const outShape = reducedShape(x.shape, ax, keepDims);
+  if (x.isShapeOnly) return shapeOnly(outShape, { dtype: x.dtype });
   const data = sumLeadingAxes(x, ax) ?? reduceLoop(x, ax, 0, (a, v) => a + v)[0];
-  const out = new Tensor(data, keepDims ? keptShape : keptShape.filter((_, i) => !ax.includes(i)));
+  const out = new Tensor(data, outShape);
   return record(out, 'sum', [x], (dy) => [() => broadcastTo(reshape(dy, keptShape), x.shape)]);
 }
 
@@ -90,6 +92,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepDims = fa
 function extremum(name: string, x: Tensor, axes: number | readonly number[] | undefined, keepDims: boolean, better: (a: number, b: number) => boolean): Tensor {
   const ax = normalizeAxes(axes, x.ndim, name);
   if (ax.some((a) => x.shape[a] === 0)) throw new Error(`${name}: cannot reduce an empty dimension of ${formatShape(x.shape)}`);
+  if (x.isShapeOnly) return shapeOnly(reducedShape(x.shape, ax, keepDims), { dtype: x.dtype });
   const L = layout(x, ax);
   const out = allocate(x.dtype, L.outer * L.inner);
   const winners = new Int32Array(out.length); // flat index into x.data, for the gradient
@@ -108,7 +111,7 @@ function extremum(name: string, x: Tensor, axes: number | readonly number[] | un
       winners[o * L.inner + i] = bestK;
     }
   }
-  const result = new Tensor(out, finalShape(L, ax, keepDims));
+  const result = new Tensor(out, reducedShape(x.shape, ax, keepDims));
   return record(result, name, [x], (dy) => [
     () => {
       // Route each output's gradient to the first position that attained the extremum.
@@ -151,6 +154,7 @@ export function min(x: Tensor, axes?: number | readonly number[], keepDims = fal
 function argExtremum(name: string, x: Tensor, axis: number, keepDims: boolean, better: (a: number, b: number) => boolean): Tensor {
   const a = normalizeAxis(axis, x.ndim, name);
   if (x.shape[a] === 0) throw new Error(`${name}: cannot reduce an empty dimension of ${formatShape(x.shape)}`);
+  if (x.isShapeOnly) return shapeOnly(reducedShape(x.shape, [a], keepDims), { dtype: 'int32' });
   const L = layout(x, [a]);
   const out = new Int32Array(L.outer * L.inner);
   for (let o = 0; o < L.outer; o++) {
@@ -167,7 +171,7 @@ function argExtremum(name: string, x: Tensor, axis: number, keepDims: boolean, b
       out[o * L.inner + i] = bestK;
     }
   }
-  return new Tensor(out, finalShape(L, [a], keepDims));
+  return new Tensor(out, reducedShape(x.shape, [a], keepDims));
 }
 
 /** Index of the largest value along axis (first on ties), as int32. */

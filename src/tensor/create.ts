@@ -3,6 +3,7 @@ import { Tensor } from './tensor.js';
 import { type DType, type TypedArray, allocate, isFloat } from './dtype.js';
 import { type Shape, assertValidShape, sizeOf, formatShape } from './shape.js';
 import { type Generator, defaultGenerator } from '../util/random.js';
+import { isBuildingShapeOnly, shapeOnly } from './shape-only.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -69,6 +70,7 @@ export function tensor(values: number | unknown[] | ArrayLike<number>, shape?: S
 
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
   assertValidShape(shape, 'full');
+  if (isBuildingShapeOnly()) return shapeOnly(shape, options).requiresGrad_(options.requiresGrad ?? false);
   const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
   data.fill(value);
   return new Tensor(data, shape, options.requiresGrad ?? false);
@@ -115,6 +117,7 @@ function randomTensor(shape: Shape, options: RandomOptions, fill: (g: Generator,
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new Error(`random tensors must be float32 or float64, got ${dtype}`);
   assertValidShape(shape, 'random tensor');
+  if (isBuildingShapeOnly()) return shapeOnly(shape, options).requiresGrad_(options.requiresGrad ?? false);
   const data = allocate(dtype, sizeOf(shape));
   fill(options.generator ?? defaultGenerator(), data);
   return new Tensor(data, shape, options.requiresGrad ?? false);

@@ -12,6 +12,7 @@ function formatNumber(v: number, isInt: boolean): string {
 
 /** Readable multi-line text: nested brackets, aligned columns, shape and dtype footer. */
 export function formatTensor(t: Tensor): string {
+  if (t.isShapeOnly) return `tensor(shape-only, shape=${formatShape(t.shape)}, dtype=${t.dtype})`;
   const isInt = t.dtype === 'int32';
   const cells = Array.from(t.data, (v) => formatNumber(v, isInt));
   const width = cells.reduce((w, c) => Math.max(w, c.length), 0);

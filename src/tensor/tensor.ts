@@ -1,6 +1,7 @@
 // Tensor: an n-dimensional array with a shape, a dtype and a garbage-collected typed array.
 // Contiguous row-major; images are NHWC. Methods are thin forwards to the functional ops, so
-// `x.conv2d(w)` and `F.conv2d(x, w)` are the same thing.
+// `x.conv2d(w)` and `F.conv2d(x, w)` are the same thing. A shape-only tensor has a shape and a dtype but
+// no values: ops on it only infer their output's shape (see shape-only.ts).
 import { type DType, type TypedArray, dtypeOf, convert } from './dtype.js';
 import { type Shape, sizeOf, formatShape, assertValidShape } from './shape.js';
 import type { GradNode } from '../autograd/node.js';
@@ -21,8 +22,10 @@ export type TensorLike = Tensor | number;
 export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** The values, row-major. Optimisers update parameters through it in place. */
-  data: TypedArray;
+  /** Number of values (the product of the shape). */
+  readonly size: number;
+  /** The values, row-major; null for a shape-only tensor. */
+  private readonly values: TypedArray | null;
   /** Whether backward() should compute a gradient for this tensor. */
   requiresGrad: boolean;
   /** Gradient filled by backward() on leaves (and on tensors marked with retainGrad). */
@@ -32,19 +35,42 @@ export class Tensor {
   /** Keep .grad on this non-leaf tensor during backward. */
   retainsGrad = false;
 
-  constructor(data: TypedArray, shape: Shape, requiresGrad = false) {
+  /** data: the values, row-major; or a dtype alone for a shape-only tensor (made by shapeOnly()). */
+  constructor(data: TypedArray | DType, shape: Shape, requiresGrad = false) {
     assertValidShape(shape, 'Tensor');
-    if (data.length !== sizeOf(shape)) {
-      throw new Error(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (needs ${sizeOf(shape)})`);
+    this.size = sizeOf(shape);
+    if (typeof data === 'string') {
+      // Past 2^53 a count is no longer exact (no real tensor gets near: typed arrays stop at 2^32 or so).
+      if (!Number.isSafeInteger(this.size)) {
+        throw new Error(`Tensor: shape ${formatShape(shape)} has ${this.size} values, more than a count holds exactly (2^53 - 1)`);
+      }
+      this.values = null;
+      this.dtype = data;
+    } else {
+      if (data.length !== this.size) {
+        throw new Error(`Tensor: ${data.length} values do not fill shape ${formatShape(shape)} (needs ${this.size})`);
+      }
+      this.values = data;
+      this.dtype = dtypeOf(data);
     }
-    this.data = data;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(data);
     this.requiresGrad = requiresGrad;
   }
 
-  get size(): number {
-    return this.data.length;
+  /** The values, row-major. Optimisers update parameters through it in place. */
+  get data(): TypedArray {
+    if (this.values === null) {
+      throw new Error(
+        `Tensor.data: this ${this.dtype} ${formatShape(this.shape)} tensor is shape-only (a shape and a dtype, for shape ` +
+          'inference): it has no values to read; ops give shape-only results for it, code reading values needs a real tensor',
+      );
+    }
+    return this.values;
+  }
+
+  /** True for a tensor without values, on which ops only infer their output's shape (see shapeOnly()). */
+  get isShapeOnly(): boolean {
+    return this.values === null;
   }
   get ndim(): number {
     return this.shape.length;
@@ -99,11 +125,11 @@ export class Tensor {
   }
   /** Same values, cut from the graph. Shares data. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    return new Tensor(this.values ?? this.dtype, this.shape);
   }
   /** A copy with its own data, cut from the graph. */
   clone(): Tensor {
-    return new Tensor(this.data.slice(), this.shape);
+    return new Tensor(this.values?.slice() ?? this.dtype, this.shape);
   }
   /** Convert to another dtype (differentiable between float dtypes). */
   to(dtype: DType): Tensor {
