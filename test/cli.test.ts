@@ -18,9 +18,9 @@ interface CliResult {
   stderr: string;
 }
 
-function convkit(args: string[]): Promise<CliResult> {
+function convkit(args: string[], nodeArgs: string[] = []): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: { ...process.env, CONVKIT_BACKEND: 'js' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', ...nodeArgs, 'cli/main.ts', ...args], { env: { ...process.env, CONVKIT_BACKEND: 'js' } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -96,6 +96,30 @@ describe('convkit summary', () => {
     assert.equal(code, 0);
     assert.match(stdout, /features\.conv1/);
     assert.match(stdout, /61,706|61706/);
+  });
+
+  // The smallest activation of ResNet-18 at 30000x30000x3 before its pooling is 938x938x512 float32 (1.8 GB),
+  // the input alone 10.8 GB: a process that stays under 1 GiB allocated none of them.
+  it('resnet18 --input 30000x30000x3 prints its table in bounded memory: no activation is allocated', async () => {
+    const { code, stdout, stderr } = await convkit(['summary', 'resnet18', '--input', '30000x30000x3'], ['--import', './test/fixtures/process/report-peak-rss.ts']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Input: 30000x30000x3 \(batch 1\)$/m);
+    assert.match(stdout, new RegExp(`^conv1 \\(Conv2d\\)\\s+15000x15000x64\\s+9,408\\s+${(15000 * 15000 * 64 * 7 * 7 * 3).toLocaleString('en-US')}$`, 'm'));
+    assert.match(stdout, /^fc \(Linear\)\s+1000\s+513,000\s+512,000$/m);
+    const peakKib = Number(/peak-rss-kib (\d+)/.exec(stderr)?.[1]);
+    assert.ok(peakKib > 0 && peakKib < 1024 * 1024, `peak RSS ${peakKib} KiB`);
+  });
+
+  it('vgg16 --input 30000x30000x3: its weights are not allocated either (the first dense layer alone would be 7.4 TB)', async () => {
+    const { code, stdout, stderr } = await convkit(['summary', 'vgg16', '--input', '30000x30000x3']);
+    assert.equal(code, 0, stderr);
+    const denseParams = 512 * 937 * 937 * 4096 + 4096; // five 2x2 pools: 30000 -> 937
+    assert.match(stdout, new RegExp(`\\(Linear\\)\\s+4096\\s+${denseParams.toLocaleString('en-US')}\\s`));
+  });
+
+  it('an input whose MAC count passes 2^53 gives a clear error', async () => {
+    const result = await convkit(['summary', 'resnet18', '--input', '1000000x1000000x3']);
+    assertCleanFailure(result, /summary: ResNet has \d\.\d{3}e\+16 MACs for input 1000000x1000000x3, more than a count holds exactly/);
   });
 });
 

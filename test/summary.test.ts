@@ -1,8 +1,8 @@
 // summary(): the texts' parameter, shape and multiply counts, layer rows, and the printed table.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, zeros } from '../src/index.js';
-import { Module, Parameter, Sequential, Conv2d, Linear, MaxPool2d, AvgPool2d, ReLU, Tanh, Flatten, BatchNorm2d } from '../src/nn/index.js';
+import { Tensor, buildShapeOnly, models, noGrad, randn, zeros } from '../src/index.js';
+import { Module, Parameter, Sequential, Conv2d, Linear, MaxPool2d, AvgPool2d, ReLU, Tanh, Flatten, BatchNorm2d, Dropout } from '../src/nn/index.js';
 import { summary, formatSummary } from '../src/nn/summary.js';
 
 describe('summary: the texts’ arithmetic', () => {
@@ -101,6 +101,62 @@ describe('summary: layers and totals', () => {
   });
 });
 
+describe('summary: shape inference against real forward passes', () => {
+  /** [name, per-sample output shape] of every leaf call of a real eval-mode forward pass. */
+  function realLeafShapes(model: Module, inputShape: number[]): Array<[string, readonly number[]]> {
+    const seen: Array<[string, readonly number[]]> = [];
+    const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+    const removers = leaves.map(([name, m]) => m.registerForwardHook((_m, _in, out) => seen.push([name, (out as Tensor).shape.slice(1)])));
+    model.eval();
+    noGrad(() => model.forward(randn([1, ...inputShape])));
+    removers.forEach((remove) => remove());
+    return seen;
+  }
+
+  const zoo: Array<[string, number[], models.CreateModelOptions?]> = [
+    ['lenet5', [28, 28, 1]],
+    ['alexnet', [67, 67, 3], { inputSize: 67 }],
+    ['vgg11_bn', [32, 32, 3], { inputSize: 32 }],
+    ['resnet18', [33, 47, 3]],
+    ['resnet50', [32, 32, 3]],
+    ['googlenet', [40, 40, 3]],
+    ['mobilenet_v1', [32, 32, 3]],
+    ['mobilenet_v2', [35, 29, 3]],
+  ];
+  for (const [name, inputShape, options] of zoo) {
+    it(`${name} at ${inputShape.join('x')}: every layer's output shape is the real one, built with or without values`, () => {
+      const real = realLeafShapes(models.createModel(name, options), inputShape);
+      for (const model of [models.createModel(name, options), buildShapeOnly(() => models.createModel(name, options))]) {
+        const leafNames = new Set(model.namedModules().filter(([, m]) => m.children().length === 0).map(([n]) => n));
+        const inferred = summary(model, inputShape).layers.filter((l) => leafNames.has(l.name));
+        assert.deepEqual(inferred.map((l) => [l.name, l.outputShape]), real);
+      }
+    });
+  }
+
+  it('a user Sequential, with parameters built shape-only: the same rows as with values', () => {
+    const build = (): Module =>
+      new Sequential(new Conv2d(3, 8, 3, { stride: 2 }), new BatchNorm2d(8), new ReLU(), new MaxPool2d(2, { ceilMode: true }), new Flatten(), new Dropout(0.3), new Linear(128, 5));
+    assert.deepEqual(summary(buildShapeOnly(build), [15, 15, 3]), summary(build(), [15, 15, 3]));
+    assert.deepEqual(realLeafShapes(build(), [15, 15, 3]).at(-1), ['6', [5]]);
+  });
+
+  it('summarises an input of 30000x30000x3 without allocating it: the shapes and MACs from the geometry', () => {
+    const result = summary(buildShapeOnly(() => models.createModel('resnet18')), [30000, 30000, 3]);
+    assert.deepEqual(result.layers[0].outputShape, [15000, 15000, 64]);
+    assert.equal(result.layers[0].macs, 15000 * 15000 * 64 * 7 * 7 * 3);
+    assert.deepEqual(result.layers.at(-1)!.outputShape, [1000]);
+    assert.equal(result.layers.at(-1)!.macs, 512 * 1000);
+  });
+
+  it('refuses MAC counts past 2^53 (no longer exact), naming the layer', () => {
+    assert.throws(
+      () => summary(new Conv2d(3, 64, 3, { padding: 'same' }), [1e7, 1e7, 3]),
+      /summary: layer '' \(Conv2d\) has 1\.728e\+17 MACs for input 10000000x10000000x3, more than a count holds exactly \(2\^53 - 1/,
+    );
+  });
+});
+
 describe('formatSummary', () => {
   it('prints a table with thousands separators and the totals', () => {
     const model = new Sequential(new Conv2d(192, 16, 1), new ReLU(), new Conv2d(16, 32, 5, { padding: 'same' }));
@@ -115,5 +171,11 @@ describe('formatSummary', () => {
     // Columns line up: every row is as wide as the header rule or narrower.
     const rule = lines.find((l) => l.startsWith('='))!;
     assert.ok(lines.every((l) => l.length <= rule.length), 'rows fit the rule');
+  });
+
+  it('writes counts up to 2^53 with a unit (P past 10^15)', () => {
+    const result = { inputShape: [1], layers: [], totalParams: 0, trainableParams: 0, nonTrainableParams: 0 };
+    assert.match(formatSummary({ ...result, totalMacs: 3_079_040_020_873_216 }), /Total MACs: 3,079,040,020,873,216 \(3\.08 P\)$/);
+    assert.match(formatSummary({ ...result, totalMacs: 361_440_000_512_000 }), /Total MACs: 361,440,000,512,000 \(361 T\)$/);
   });
 });

@@ -170,7 +170,7 @@ function formatOutputShape(shape: number[] | number[][] | null): string {
 }
 
 function humanCount(v: number): string {
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+  const units: Array<[number, string]> = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
   const [scale, unit] = units.find(([s]) => v >= s)!;
   return `${(v / scale).toPrecision(3)} ${unit}`;
 }
