@@ -19,11 +19,14 @@ const cases: OpCase[] = [
   ...(['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const).map(
     (op): OpCase => ({ op, inputs: () => [randn([2, 1, 4]), randn([3, 1])], call: (a, b) => (F[op] as (a: Tensor, b: Tensor) => Tensor)(a, b) }),
   ),
-  ...(['neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'relu', 'relu6', 'sigmoid', 'tanh', 'hardswish'] as const).map(
+  ...(['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'square', 'relu', 'relu6', 'sigmoid', 'tanh', 'hardswish', 'atan'] as const).map(
     (op): OpCase => ({ op, inputs: () => [m()], call: (a) => (F[op] as (a: Tensor) => Tensor)(a) }),
   ),
   { op: 'pow', inputs: () => [m()], call: (a) => F.pow(a, 3) },
+  { op: 'pow', inputs: () => [m(), randn([4])], call: (a, e) => F.pow(a, e) },
   { op: 'clamp', inputs: () => [m()], call: (a) => F.clamp(a, -1, 1) },
+  { op: 'clamp', inputs: () => [m(), randn([3, 1])], call: (a, lo) => F.clamp(a, lo) },
+  { op: 'normalize', inputs: () => [x4()], call: (a) => F.normalize(a, { p: 1, dim: 2 }) },
   { op: 'cast', inputs: () => [m()], call: (a) => F.cast(a, 'float64') },
   { op: 'leakyRelu', inputs: () => [m()], call: (a) => F.leakyRelu(a, 0.2) },
   { op: 'softmax', inputs: () => [m()], call: (a) => F.softmax(a, 0) },
@@ -47,6 +50,16 @@ const cases: OpCase[] = [
   { op: 'narrow', inputs: () => [x4()], call: (a) => F.narrow(a, 3, 1, 2) },
   { op: 'broadcastTo', inputs: () => [randn([3, 1])], call: (a) => F.broadcastTo(a, [2, 3, 4]) },
   { op: 'pad', inputs: () => [x4()], call: (a) => F.pad(a, [[0, 0], [1, 2], [3, 0]], 1) },
+  { op: 'pad', inputs: () => [x4()], call: (a) => F.pad(a, [[0, 0], [2, 1], [0, 3]], { mode: 'reflect' }) },
+  { op: 'indexSelect', inputs: () => [x4(), tensor([4, 0, 0], [3], { dtype: 'int32' })], call: (a, i) => F.indexSelect(a, 1, i) },
+  { op: 'gather', inputs: () => [m(), tensor([0, 3, 1, 2], [2, 2], { dtype: 'int32' })], call: (a, i) => F.gather(a, 1, i) },
+  { op: 'take', inputs: () => [x4(), tensor([7, -1, 0], [1, 3], { dtype: 'int32' })], call: (a, i) => F.take(a, i) },
+  { op: 'where', inputs: () => [F.gt(randn([3, 1]), 0), m(), randn([4])], call: (c, a, b) => F.where(c, a, b) },
+  { op: 'maskedFill', inputs: () => [m(), F.lt(randn([4]), 0)], call: (a, mask) => F.maskedFill(a, mask, -1) },
+  { op: 'sort', inputs: () => [x4()], call: (a) => F.sort(a, { dim: 1 }).values },
+  { op: 'argsort', inputs: () => [x4()], call: (a) => F.argsort(a, { descending: true }) },
+  { op: 'topk', inputs: () => [x4()], call: (a) => F.topk(a, 2, { dim: 2 }).indices },
+  { op: 'topk', inputs: () => [x4()], call: (a) => F.topk(a, 3, { largest: false }).values },
   { op: 'concat', inputs: () => [x4(), randn([2, 5, 6, 4])], call: (a, b) => F.concat([a, b], -1) },
   { op: 'stack', inputs: () => [m(), m()], call: (a, b) => F.stack([a, b], 1) },
   { op: 'matmul', inputs: () => [randn([2, 3, 4]), randn([4, 5])], call: (a, b) => F.matmul(a, b) },
@@ -56,6 +69,13 @@ const cases: OpCase[] = [
     inputs: () => [x4(), randn([3, 2, 1, 6]), randn([6])],
     call: (a, w, b) => F.conv2d(a, w, b, { stride: [2, 1], padding: 'same', groups: 3, activation: 'relu' }),
   },
+  {
+    op: 'convTranspose2d',
+    inputs: () => [x4(), randn([3, 2, 2, 3]), randn([2])],
+    call: (a, w, b) => F.convTranspose2d(a, w, b, { stride: 2, padding: 1, outputPadding: 1 }),
+  },
+  { op: 'interpolate', inputs: () => [x4()], call: (a) => F.interpolate(a, { mode: 'bilinear', size: [7, 3], alignCorners: true }) },
+  { op: 'interpolate', inputs: () => [x4()], call: (a) => F.interpolate(a, { mode: 'nearest', scaleFactor: 2 }) },
   { op: 'maxPool2d', inputs: () => [x4()], call: (a) => F.maxPool2d(a, 2, { ceilMode: true }) },
   { op: 'avgPool2d', inputs: () => [x4()], call: (a) => F.avgPool2d(a, 3, { stride: 1, padding: 1 }) },
   { op: 'sumPool2d', inputs: () => [x4()], call: (a) => F.sumPool2d(a, [1, 3], { padding: 'same' }) },
@@ -70,11 +90,11 @@ const cases: OpCase[] = [
   { op: 'mseLoss', inputs: () => [m(), m()], call: (a, t) => F.mseLoss(a, t, 'sum') },
   { op: 'sumSquaredError', inputs: () => [m(), m()], call: (a, t) => F.sumSquaredError(a, t) },
   { op: 'binaryCrossEntropyWithLogits', inputs: () => [m(), m()], call: (a, t) => F.binaryCrossEntropyWithLogits(a, t) },
-  ...(['eq', 'gt', 'lt'] as const).map((op): OpCase => ({ op, inputs: () => [m(), randn([4])], call: (a, b) => F[op](a, b) })),
+  ...(['eq', 'gt', 'lt', 'ne', 'ge', 'le'] as const).map((op): OpCase => ({ op, inputs: () => [m(), randn([4])], call: (a, b) => F[op](a, b) })),
 ];
 
 /** F's exports that take no tensors (geometry helpers), so have no shape-only form. */
-const notTensorOps = ['conv2dParams', 'pool2dParams', 'outputLength', 'samePadding'];
+const notTensorOps = ['conv2dParams', 'convTranspose2dParams', 'pool2dParams', 'checkInterpolateOptions', 'outputLength', 'samePadding'];
 
 const asShapeOnly = (t: Tensor): Tensor => shapeOnly(t.shape, { dtype: t.dtype });
 

@@ -165,6 +165,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   const inputs = [x, lo, hi].filter((t): t is Tensor => t !== null);
   const shape = inputs.reduce<Shape>((s, t) => broadcastShapes(s, t.shape, 'clamp'), x.shape);
   const dtype = inputs.map((t) => t.dtype).reduce(promote);
+  if (anyShapeOnly(...inputs)) return shapeOnly(shape, { dtype });
   const [xs, ls, hs] = [x, lo, hi].map((t) => (t ? spread(t, shape) : null));
   const out = allocate(dtype, sizeOf(shape));
   for (let i = 0; i < out.length; i++) {

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { Conv2dParams, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
@@ -96,6 +97,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
     throw new Error(`convTranspose2d: bias must be [${outC}], got ${formatShape(bias.shape)}`);
   }
   const dtype = promote(x.dtype, weight.dtype);
+  if (anyShapeOnly(x, weight, bias)) return shapeOnly([p.batch, p.inH, p.inW, outC], { dtype });
   const xd = x.to(dtype).data as FloatArray;
   const wd = weight.to(dtype).data as FloatArray;
   const y = allocate(dtype, p.batch * p.inH * p.inW * outC) as FloatArray;

@@ -4,12 +4,14 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { formatShape, normalizeAxis, sizeOf, stridesOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 
-function indexData(op: string, index: Tensor): Int32Array {
+/** The index values, checked to be int32; null for a shape-only index. */
+function indexData(op: string, index: Tensor): Int32Array | null {
   if (index.dtype !== 'int32') {
     throw new Error(`${op}: index must be an int32 tensor (as argmax, topk and argsort return, or tensor(values, shape, { dtype: 'int32' })), got ${index.dtype}`);
   }
-  return index.data as Int32Array;
+  return index.isShapeOnly ? null : (index.data as Int32Array);
 }
 
 function outOfRange(op: string, value: number, size: number, where: string, negativeAllowed: boolean): Error {
@@ -25,6 +27,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeAxis(dim, x.ndim, 'indexSelect');
   const idx = indexData('indexSelect', index);
   if (index.ndim !== 1) throw new Error(`indexSelect: index must be 1-D, got shape ${formatShape(index.shape)}`);
+  if (idx === null || x.isShapeOnly) return shapeOnly(x.shape.map((s, i) => (i === d ? index.size : s)), { dtype: x.dtype });
   const size = x.shape[d];
   for (const i of idx) if (i < 0 || i >= size) throw outOfRange('indexSelect', i, size, `dimension ${d} of ${formatShape(x.shape)}`, false);
   const outer = sizeOf(x.shape.slice(0, d));
@@ -64,6 +67,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       `gather: index ${formatShape(index.shape)} must have the rank of input ${formatShape(x.shape)} and no dimension larger than the input's, except dimension ${d}`,
     );
   }
+  if (idx === null || x.isShapeOnly) return shapeOnly(index.shape, { dtype: x.dtype });
   const sources = gatherSources(x.shape, d, index.shape, idx);
   const out = allocate(x.dtype, idx.length);
   for (let p = 0; p < idx.length; p++) out[p] = x.data[sources[p]];
@@ -91,6 +95,7 @@ function gatherSources(xShape: readonly number[], d: number, indexShape: readonl
 /** Elements of x read as a flat (row-major) array; out has index's shape. Negative indices count from the end. */
 export function take(x: Tensor, index: Tensor): Tensor {
   const idx = indexData('take', index);
+  if (idx === null || x.isShapeOnly) return shapeOnly(index.shape, { dtype: x.dtype });
   const sources = new Int32Array(idx.length);
   for (let p = 0; p < idx.length; p++) {
     const i = idx[p];

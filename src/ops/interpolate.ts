@@ -6,6 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { defineReferenceKernel, runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
 import { assertRank4 } from './geometry.js';
@@ -234,6 +235,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   }
   // PyTorch's kernels take 1 / scaleFactor as the scale when it was given (and not recomputed), else in / out.
   const scales = scaleFactor && !recomputeScaleFactor ? scaleFactor : [undefined, undefined];
+  if (x.isShapeOnly) return shapeOnly([batch, outH, outW, channels], { dtype: x.dtype });
   const p: Resize2dGrid = { batch, inH, inW, channels, outH, outW };
   const xd = x.data as FloatArray;
   const y = allocate(x.dtype, batch * outH * outW * channels) as FloatArray;

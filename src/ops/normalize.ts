@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 import { clamp, div } from './arithmetic.js';
 
 export interface NormalizeOptions {
@@ -33,6 +34,8 @@ function pNorm(x: Tensor, p: number, axis: number): Tensor {
   const outer = sizeOf(x.shape.slice(0, axis));
   const n = x.shape[axis];
   const inner = sizeOf(x.shape.slice(axis + 1));
+  const keptShape = x.shape.map((d, i) => (i === axis ? 1 : d));
+  if (x.isShapeOnly) return shapeOnly(keptShape, { dtype: x.dtype });
   const xs = x.data;
   const norm = allocate(x.dtype, outer * inner);
   for (let o = 0; o < outer; o++) {
@@ -45,7 +48,6 @@ function pNorm(x: Tensor, p: number, axis: number): Tensor {
       norm[o * inner + i] = p === 2 ? Math.sqrt(total) : p === 1 ? total : Math.pow(total, 1 / p);
     }
   }
-  const keptShape = x.shape.map((d, i) => (i === axis ? 1 : d));
   return record(new Tensor(norm, keptShape), 'pNorm', [x], (dy) => [
     () => {
       const dx = allocate(x.dtype, x.size);

@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';
 import { gather } from './indexing.js';
+import { shapeOnly } from '../tensor/shape-only.js';
 
 export interface SortOptions {
   /** Default -1 (the last dimension; channels for NHWC). */
@@ -42,6 +43,8 @@ function orderAlong(x: Tensor, d: number, keep: number, compare: (a: number, b: 
   const n = x.shape[d];
   const inner = sizeOf(x.shape.slice(d + 1));
   const outer = sizeOf(x.shape.slice(0, d));
+  const outShape = x.shape.map((s, a) => (a === d ? keep : s));
+  if (x.isShapeOnly) return shapeOnly(outShape, { dtype: 'int32' });
   const out = new Int32Array(outer * keep * inner);
   const positions = new Array<number>(n);
   const line = new Float64Array(n);
@@ -55,7 +58,7 @@ function orderAlong(x: Tensor, d: number, keep: number, compare: (a: number, b: 
       for (let k = 0; k < keep; k++) out[(o * keep + k) * inner + i] = kept[k];
     }
   }
-  return new Tensor(out, x.shape.map((s, a) => (a === d ? keep : s)));
+  return new Tensor(out, outShape);
 }
 
 /** Positions that sort x along dim (int32), stable. */

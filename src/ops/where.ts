@@ -5,6 +5,7 @@ import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { type DType, type TypedArray, allocate, convert, promote } from '../tensor/dtype.js';
 import { type Shape, broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
+import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { mapBinary } from './elementwise-kernels.js';
 import { toTensor } from './arithmetic.js';
 import { sumTo } from './reduce.js';
@@ -24,6 +25,7 @@ export function where(condition: Tensor, aIn: TensorLike, bIn: TensorLike): Tens
   const b = toTensor(bIn, a);
   const shape = broadcastShapes(broadcastShapes(condition.shape, a.shape, 'where'), b.shape, 'where');
   const dtype = promote(a.dtype, b.dtype);
+  if (anyShapeOnly(condition, a, b)) return shapeOnly(shape, { dtype });
   const c = expand(condition, shape, condition.dtype);
   const [av, bv] = [expand(a, shape, dtype), expand(b, shape, dtype)];
   const out = allocate(dtype, c.length);
