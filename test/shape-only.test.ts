@@ -19,7 +19,7 @@ const cases: OpCase[] = [
   ...(['add', 'sub', 'mul', 'div', 'maximum', 'minimum'] as const).map(
     (op): OpCase => ({ op, inputs: () => [randn([2, 1, 4]), randn([3, 1])], call: (a, b) => (F[op] as (a: Tensor, b: Tensor) => Tensor)(a, b) }),
   ),
-  ...(['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'square', 'relu', 'relu6', 'sigmoid', 'tanh', 'hardswish', 'atan'] as const).map(
+  ...(['neg', 'exp', 'log', 'sqrt', 'rsqrt', 'abs', 'square', 'relu', 'relu6', 'sigmoid', 'tanh', 'hardswish', 'atan', 'silu', 'mish', 'hardsigmoid', 'gelu'] as const).map(
     (op): OpCase => ({ op, inputs: () => [m()], call: (a) => (F[op] as (a: Tensor) => Tensor)(a) }),
   ),
   { op: 'pow', inputs: () => [m()], call: (a) => F.pow(a, 3) },
