@@ -153,7 +153,7 @@ forEachBackend(() => {
     for (const [name, fn] of [
       ['sigmoid', () => F.sigmoid(x)],
       ['tanh', () => F.tanh(x)],
-      ['binaryCrossEntropyWithLogits', () => F.binaryCrossEntropyWithLogits(x, tensor([1, 0, 0.5]), 'none')],
+      ['binaryCrossEntropyWithLogits', () => F.binaryCrossEntropyWithLogits(x, tensor([1, 0, 0.5]), { reduction: 'none' })],
     ] as const) {
       x.grad = null;
       const y = fn();

@@ -202,7 +202,7 @@ const lossCases: Case[] = [
   { name: 'crossEntropy, reduction none', inputs: all(normal([3, 4])), fn: (x) => F.crossEntropy(x, labels(3, 4, 3), { reduction: 'none' }) },
   { name: 'nllLoss of logSoftmax', inputs: all(normal([4, 3])), fn: (x) => F.nllLoss(F.logSoftmax(x), labels(4, 3, 4)) },
   { name: 'mseLoss', inputs: all(normal([3, 4]), normal([3, 4])), fn: (y, t) => F.mseLoss(y, t) },
-  { name: 'mseLoss, reduction sum', inputs: all(normal([3, 4]), normal([3, 4])), fn: (y, t) => F.mseLoss(y, t, 'sum') },
+  { name: 'mseLoss, reduction sum', inputs: all(normal([3, 4]), normal([3, 4])), fn: (y, t) => F.mseLoss(y, t, { reduction: 'sum' }) },
   { name: 'sumSquaredError', inputs: all(normal([3, 4]), normal([3, 4])), fn: (y, t) => F.sumSquaredError(y, t) },
   {
     name: 'binaryCrossEntropyWithLogits (gradient for logits and targets)',

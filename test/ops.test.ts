@@ -100,7 +100,7 @@ forEachBackend(() => {
     const target = tensor([1, 0, 1]);
     assertAllClose(F.sumSquaredError(output, target).data, [0.5 * (0.25 + 0.0625 + 0)]);
     assertAllClose(F.mseLoss(output, target).data, [(0.25 + 0.0625) / 3]);
-    assertAllClose(F.mseLoss(output, target, 'none').data, [0.25, 0.0625, 0]);
+    assertAllClose(F.mseLoss(output, target, { reduction: 'none' }).data, [0.25, 0.0625, 0]);
 
     const logits = tensor([[0, Math.log(3)]]);
     const label = tensor([1], undefined, { dtype: 'int32' });

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { clamp } from '../ops/arithmetic.js';
 import { sigmoid, logSoftmax } from '../ops/activation.js';
 import { narrow } from '../ops/movement.js';
-import { binaryCrossEntropyWithLogits } from '../ops/loss.js';
+import { binaryCrossEntropyWithLogits } from '../ops/loss-binary.js';
 import { iou, pairedIou, type IouKind } from './iou.js';
 import { anchorView, checkYoloSpec, decodeBoxes, type YoloScale, type YoloSpec } from './yolo-decode.js';
 import { encodeYoloTargets, type GroundTruth, type YoloTargets } from './yolo-targets.js';
@@ -166,7 +166,7 @@ export class YoloLoss {
     const logits = narrow(view, 4, 5, this.options.numClasses);
     const perAnchor = (this.options.classActivation ?? 'softmax') === 'softmax'
       ? logSoftmax(logits, -1).mul(t.classes).sum(4).neg()
-      : binaryCrossEntropyWithLogits(logits, t.classes, 'none').sum(4);
+      : binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4);
     const classes = perAnchor.mul(responsible).sum().mul(this.o.classScale / n);
     return { box, objectness: objectTerm, noObject, classes, landmarks: this.landmarkTerm(view, t, n) };
   }
@@ -180,7 +180,7 @@ export class YoloLoss {
     const objectLogits = narrow(view, 4, 4, 1).reshape(responsible.shape);
     const objectness = binaryCrossEntropyWithLogits(objectLogits, objectTarget);
     const logits = narrow(view, 4, 5, this.options.numClasses);
-    const classes = binaryCrossEntropyWithLogits(logits, t.classes, 'none').sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
+    const classes = binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
     const zero = new Tensor(new Float32Array(1), []);
     return { box, objectness, noObject: zero, classes, landmarks: this.landmarkTerm(view, t, assigned) };
   }

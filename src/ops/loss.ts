@@ -1,108 +1,125 @@
-// Losses: softmax cross-entropy from logits (optional label smoothing), negative log-likelihood, mean
-// squared error, the texts' sum-of-squares error 1/2 * sum((target - output)^2), binary cross-entropy
-// with logits.
+// The reduction every loss takes, and the classification losses: softmax cross-entropy from logits and the
+// negative log-likelihood of log-probabilities, with class weights, an ignored label and label smoothing, by
+// PyTorch's rules. Regression losses are in loss-regression.ts, binary ones in loss-binary.ts.
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { oneHot } from '../tensor/create.js';
-import { allocate } from '../tensor/dtype.js';
-import { record } from '../autograd/node.js';
-import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
-import { add, mul, neg, sub } from './arithmetic.js';
-import { logSoftmax, sigmoid } from './activation.js';
+import { allocate, isFloat } from '../tensor/dtype.js';
+import { shapeOnly } from '../tensor/shape-only.js';
+import { mul, neg } from './arithmetic.js';
+import { logSoftmax } from './activation.js';
 import { mean, sum } from './reduce.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function reduce(x: Tensor, reduction: Reduction, opName: string): Tensor {
-  if (reduction === 'mean') return mean(x);
-  if (reduction === 'sum') return sum(x);
-  if (reduction === 'none') return x;
-  throw new Error(`${opName}: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
-}
-
-/** Target distribution from int32 labels [N] or probabilities [N, C]. */
-function targetDistribution(logits: Tensor, target: Tensor, labelSmoothing: number, opName: string): Tensor {
-  const classes = logits.shape[logits.ndim - 1];
-  let dist: Tensor;
-  if (target.dtype === 'int32' || target.ndim === logits.ndim - 1) {
-    if (!shapesEqual(target.shape, logits.shape.slice(0, -1))) {
-      throw new Error(`${opName}: labels ${formatShape(target.shape)} do not match logits ${formatShape(logits.shape)} (expected ${formatShape(logits.shape.slice(0, -1))})`);
-    }
-    if (target.isShapeOnly) {
-      dist = shapeOnly(logits.shape, { dtype: logits.dtype }); // labels without values: none to check
-    } else {
-      for (let i = 0; i < target.size; i++) {
-        const c = target.data[i];
-        if (!Number.isInteger(c) || c < 0 || c >= classes) {
-          throw new Error(`${opName}: label ${c} at index ${i} is outside 0..${classes - 1} for logits ${formatShape(logits.shape)}`);
-        }
-      }
-      dist = oneHot(target, classes, { dtype: logits.dtype });
-    }
-  } else {
-    if (!shapesEqual(target.shape, logits.shape)) {
-      throw new Error(`${opName}: target probabilities ${formatShape(target.shape)} do not match logits ${formatShape(logits.shape)}`);
-    }
-    dist = target;
-  }
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`${opName}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
-  if (labelSmoothing > 0) dist = add(mul(dist, 1 - labelSmoothing), labelSmoothing / classes);
-  return dist;
-}
-
-export interface CrossEntropyOptions {
-  labelSmoothing?: number;
-  reduction?: Reduction;
-}
-
-/** Softmax cross-entropy from raw scores: logits [N, C], target int32 labels [N] or probabilities [N, C]. */
-export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  if (logits.ndim < 2) throw new Error(`crossEntropy: logits must be [batch, classes], got ${formatShape(logits.shape)}`);
-  const dist = targetDistribution(logits, target, options.labelSmoothing ?? 0, 'crossEntropy');
-  const perSample = neg(sum(mul(dist, logSoftmax(logits, -1)), -1));
-  return reduce(perSample, options.reduction ?? 'mean', 'crossEntropy');
-}
-
-/** Negative log-likelihood of log-probabilities [N, C] for int32 labels [N]. */
-export function nllLoss(logProbs: Tensor, labels: Tensor, reduction: Reduction = 'mean'): Tensor {
-  const dist = targetDistribution(logProbs, labels, 0, 'nllLoss');
-  return reduce(neg(sum(mul(dist, logProbs), -1)), reduction, 'nllLoss');
-}
-
-function checkSame(output: Tensor, target: Tensor, opName: string): void {
-  if (!shapesEqual(output.shape, target.shape)) {
-    throw new Error(`${opName}: output ${formatShape(output.shape)} and target ${formatShape(target.shape)} must have the same shape`);
-  }
-}
-
-/** mean((output - target)^2). */
-export function mseLoss(output: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  checkSame(output, target, 'mseLoss');
-  const d = sub(output, target);
-  return reduce(mul(d, d), reduction, 'mseLoss');
-}
-
-/** The texts' total error: 1/2 * sum((target - output)^2). */
-export function sumSquaredError(output: Tensor, target: Tensor): Tensor {
-  checkSame(output, target, 'sumSquaredError');
-  const d = sub(target, output);
-  return mul(sum(mul(d, d)), 0.5);
+/** The losses' `reduction` option, checked: opName names the loss in the error. */
+export function applyReduction(x: Tensor, reduction: Reduction | undefined, opName: string): Tensor {
+  const r = reduction ?? 'mean';
+  if (r === 'mean') return mean(x);
+  if (r === 'sum') return sum(x);
+  if (r === 'none') return x;
+  throw new Error(`${opName}: reduction must be 'mean', 'sum' or 'none', got '${String(r)}'`);
 }
 
 /**
- * Binary cross-entropy on raw scores, stable form: max(x, 0) - x*z + log(1 + exp(-|x|)).
- * A primitive so the gradient is exactly sigmoid(x) - z, also at x = 0 where the composite has a kink.
+ * Catches a reduction passed where the options object goes (the signature before issue 9), which would
+ * otherwise be read as no options and silently give the mean.
  */
-export function binaryCrossEntropyWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  checkSame(logits, target, 'binaryCrossEntropyWithLogits');
-  if (anyShapeOnly(logits, target)) return reduce(shapeOnly(logits.shape, { dtype: logits.dtype }), reduction, 'binaryCrossEntropyWithLogits');
-  const x = logits.data;
-  const z = target.data;
-  const out = allocate(logits.dtype, logits.size);
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(x[i], 0) - x[i] * z[i] + Math.log1p(Math.exp(-Math.abs(x[i])));
-  const loss = record(new Tensor(out, logits.shape), 'binaryCrossEntropyWithLogits', [logits, target], (dy) => [
-    () => mul(dy, sub(sigmoid(logits.detach()), target.detach())),
-    () => mul(dy, neg(logits.detach())),
-  ]);
-  return reduce(loss, reduction, 'binaryCrossEntropyWithLogits');
+export function checkLossOptions(options: unknown, opName: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new Error(`${opName}: options must be an object such as { reduction: 'sum' }, got ${JSON.stringify(options)} (reduction is no longer positional)`);
+  }
+}
+
+export interface ClassLossOptions {
+  /** A rescaling weight per class, [C]: a label's loss is multiplied by its class's weight. */
+  weight?: Tensor | null;
+  /** Labels equal to it add nothing to the loss or the mean's denominator (default -100, as PyTorch). */
+  ignoreIndex?: number;
+  /**
+   * 'mean' (default): the sum divided by the summed weights of the labels not ignored (their count when there
+   * is no weight), PyTorch's weighted mean; 0 when nothing is left (PyTorch gives NaN). 'sum', or 'none' for
+   * the loss per label (0 where ignored).
+   */
+  reduction?: Reduction;
+}
+
+export interface CrossEntropyOptions extends ClassLossOptions {
+  /** Mix the target with the uniform distribution: (1 - s) * target + s / C (default 0). */
+  labelSmoothing?: number;
+}
+
+/**
+ * Softmax cross-entropy from raw scores: logits [..., C] (classes last), target int32 labels [...] or
+ * probabilities [..., C].
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  if (logits.ndim < 2) throw new Error(`crossEntropy: logits must be [batch, classes], got ${formatShape(logits.shape)}`);
+  return classLoss(logSoftmax(logits, -1), target, options, options?.labelSmoothing ?? 0, 'crossEntropy');
+}
+
+/** Negative log-likelihood of log-probabilities [..., C] for int32 labels [...]. */
+export function nllLoss(logProbs: Tensor, labels: Tensor, options: ClassLossOptions = {}): Tensor {
+  if (logProbs.ndim < 2) throw new Error(`nllLoss: log-probabilities must be [batch, classes], got ${formatShape(logProbs.shape)}`);
+  return classLoss(logProbs, labels, options, 0, 'nllLoss');
+}
+
+/** -sum_c target_c * w_c * logp_c per sample, reduced with PyTorch's weighted mean. */
+function classLoss(logp: Tensor, target: Tensor, options: ClassLossOptions, labelSmoothing: number, opName: string): Tensor {
+  checkLossOptions(options, opName);
+  const classes = logp.shape[logp.ndim - 1];
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`${opName}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const weight = checkWeight(options.weight ?? null, classes, opName);
+  const byLabel = target.dtype === 'int32' || target.ndim === logp.ndim - 1;
+  const { dist, total } = byLabel
+    ? labelDistribution(logp, target, weight, options.ignoreIndex ?? -100, labelSmoothing, opName)
+    : probabilityDistribution(logp, target, weight, options.ignoreIndex, labelSmoothing, opName);
+  const perSample = neg(sum(mul(dist, logp), -1));
+  if ((options.reduction ?? 'mean') !== 'mean') return applyReduction(perSample, options.reduction, opName);
+  return mul(sum(perSample), total === 0 ? 0 : 1 / total);
+}
+
+function checkWeight(weight: Tensor | null, classes: number, opName: string): Tensor | null {
+  if (weight === null) return null;
+  if (!isFloat(weight.dtype) || weight.ndim !== 1 || weight.shape[0] !== classes) {
+    throw new Error(`${opName}: weight must be a float tensor [${classes}] (one per class), got ${weight.dtype} ${formatShape(weight.shape)}`);
+  }
+  return weight;
+}
+
+/**
+ * From labels: w_c * ((1 - s) * onehot + s / C) per sample, zero rows where the label is ignored; total is
+ * the mean's denominator, the summed weights of the labels kept.
+ */
+function labelDistribution(logp: Tensor, labels: Tensor, weight: Tensor | null, ignoreIndex: number, s: number, opName: string): { dist: Tensor; total: number } {
+  const classes = logp.shape[logp.ndim - 1];
+  const scores = `${opName === 'nllLoss' ? 'log-probabilities' : 'logits'} ${formatShape(logp.shape)}`;
+  if (!shapesEqual(labels.shape, logp.shape.slice(0, -1))) {
+    throw new Error(`${opName}: labels ${formatShape(labels.shape)} do not match ${scores} (expected ${formatShape(logp.shape.slice(0, -1))})`);
+  }
+  if (labels.isShapeOnly) return { dist: shapeOnly(logp.shape, { dtype: logp.dtype }), total: 1 }; // no values to check or weigh
+  const w = weight?.data;
+  const dist = allocate(logp.dtype, logp.size);
+  let total = 0;
+  for (let i = 0; i < labels.size; i++) {
+    const c = labels.data[i];
+    if (c === ignoreIndex) continue;
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new Error(`${opName}: label ${c} at index ${i} is outside 0..${classes - 1} for ${scores} (and is not ignoreIndex ${ignoreIndex})`);
+    }
+    for (let k = 0; k < classes; k++) dist[i * classes + k] = (w ? w[k] : 1) * ((k === c ? 1 - s : 0) + s / classes);
+    total += w ? w[c] : 1;
+  }
+  return { dist: new Tensor(dist, logp.shape), total };
+}
+
+/** From probabilities (differentiable): w_c * ((1 - s) * target + s / C); the mean divides by the samples. */
+function probabilityDistribution(logp: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number | undefined, s: number, opName: string): { dist: Tensor; total: number } {
+  if (!shapesEqual(target.shape, logp.shape)) {
+    throw new Error(`${opName}: target probabilities ${formatShape(target.shape)} do not match ${opName === 'nllLoss' ? 'log-probabilities' : 'logits'} ${formatShape(logp.shape)}`);
+  }
+  if (ignoreIndex !== undefined) throw new Error(`${opName}: ignoreIndex applies to int32 labels, not to probability targets ${formatShape(target.shape)}`);
+  const classes = logp.shape[logp.ndim - 1];
+  let dist = s > 0 ? mul(target, 1 - s).add(s / classes) : target;
+  if (weight) dist = mul(dist, weight);
+  return { dist, total: target.size / classes };
 }
