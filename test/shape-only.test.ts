@@ -2,7 +2,7 @@
 // are the same as on real tensors; reading values, differentiating and custom ops fail with errors naming them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Generator, Tensor, buildShapeOnly, customOp, models, randn, randint, shapeOnly, tensor, zeros } from '../src/index.js';
+import { F, Generator, Tensor, buildShapeOnly, customOp, models, randn, randint, shapeOnly, tensor, uniform, zeros } from '../src/index.js';
 import { BatchNorm2d, Conv2d, Linear, Sequential } from '../src/nn/index.js';
 import { forEachBackend } from './helpers/backends.js';
 
@@ -86,10 +86,15 @@ const cases: OpCase[] = [
     call: (a, rm, rv, w, b) => F.batchNorm(a, rm, rv, w, b, { training: false, activation: 'relu', residual: a }),
   },
   { op: 'crossEntropy', inputs: () => [m(), randint(0, 4, [3])], call: (a, t) => F.crossEntropy(a, t, { labelSmoothing: 0.1 }) },
-  { op: 'nllLoss', inputs: () => [F.logSoftmax(m()), randint(0, 4, [3])], call: (a, t) => F.nllLoss(a, t, 'none') },
-  { op: 'mseLoss', inputs: () => [m(), m()], call: (a, t) => F.mseLoss(a, t, 'sum') },
+  { op: 'nllLoss', inputs: () => [F.logSoftmax(m()), randint(0, 4, [3])], call: (a, t) => F.nllLoss(a, t, { reduction: 'none', weight: uniform([4], 0.5, 2), ignoreIndex: 2 }) },
+  { op: 'mseLoss', inputs: () => [m(), m()], call: (a, t) => F.mseLoss(a, t, { reduction: 'sum' }) },
+  { op: 'l1Loss', inputs: () => [m(), m()], call: (a, t) => F.l1Loss(a, t, { reduction: 'none' }) },
+  { op: 'smoothL1Loss', inputs: () => [m(), m()], call: (a, t) => F.smoothL1Loss(a, t, { beta: 0.5 }) },
+  { op: 'huberLoss', inputs: () => [m(), m()], call: (a, t) => F.huberLoss(a, t, { delta: 2, reduction: 'sum' }) },
+  { op: 'binaryCrossEntropy', inputs: () => [uniform([3, 4], 0, 1), uniform([3, 4], 0, 1)], call: (a, t) => F.binaryCrossEntropy(a, t, { reduction: 'none' }) },
+  { op: 'sigmoidFocalLoss', inputs: () => [m(), uniform([3, 4], 0, 1)], call: (a, t) => F.sigmoidFocalLoss(a, t, { reduction: 'mean' }) },
   { op: 'sumSquaredError', inputs: () => [m(), m()], call: (a, t) => F.sumSquaredError(a, t) },
-  { op: 'binaryCrossEntropyWithLogits', inputs: () => [m(), m()], call: (a, t) => F.binaryCrossEntropyWithLogits(a, t) },
+  { op: 'binaryCrossEntropyWithLogits', inputs: () => [m(), m()], call: (a, t) => F.binaryCrossEntropyWithLogits(a, t, { posWeight: uniform([4], 0.5, 2) }) },
   ...(['eq', 'gt', 'lt', 'ne', 'ge', 'le'] as const).map((op): OpCase => ({ op, inputs: () => [m(), randn([4])], call: (a, b) => F[op](a, b) })),
 ];
 
