@@ -14,7 +14,9 @@ export {
   setBackend, getBackend, listBackends, registerBackend, registerKernels, defineReferenceKernel, runKernel, kernelsOn, KernelDeclined,
   type Backend, type FastKernel, type KernelTable,
 } from './backend/registry.js';
-export { ready, setNumThreads, getNumThreads, usingRelaxedSimd, getWasmStats, resetWasmStats, type WasmStats } from './backend/wasm/index.js';
+export {
+  ready, setNumThreads, getNumThreads, setWeightCacheLimit, usingRelaxedSimd, getWasmStats, resetWasmStats, type WasmStats,
+} from './backend/wasm/index.js';
 export * from './optim/index.js';
 export * as io from './io/index.js';
 export * as models from './models/index.js';

@@ -85,9 +85,13 @@ function gemmBlock(task: usize, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usi
   }
 }
 
-/** SPLIT_K: depth slice `slice` = [k0, k1) into its partial C, at G_PARTIAL + slice*M*N*4. */
+/**
+ * SPLIT_K: depth slice `slice` = [k0, k1) into its partial C, at G_PARTIAL + slice*M*N*4. B panels are
+ * packed per block, or read from G_PACKED where B is already packed whole (the weight cache).
+ */
 function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usize): void {
-  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
+  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
+  const whole = <usize>load<i32>(task, L.G_PACKED);
   const c = <usize>load<i32>(task, L.G_PARTIAL) + <usize>slice * <usize>(M * N) * 4;
   const ldc = <usize>N * 4;
   const pa = scratch;
@@ -97,14 +101,14 @@ function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usiz
     const nc = min(NC, N - jc);
     for (let pc = k0; pc < k1; pc += KC) {
       const kc = min(KC, k1 - pc);
-      packB(task, jc, nc, pc, kc, pb);
+      if (!whole) packB(task, jc, nc, pc, kc, pb);
       const init = pc > k0 ? INIT_LOAD : INIT_ZERO;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(task, ic, mc, pc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bPanel = pb + <usize>(jr * kc) * 4;
+          const bPanel = whole ? whole + <usize>(((jc + jr) / NR) * K + pc) * 32 : pb + <usize>(jr * kc) * 4;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const aPanel = pa + <usize>(ir * kc) * 4;

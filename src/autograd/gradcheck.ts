@@ -41,11 +41,12 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: Tensor[],
     const analytic = t.grad?.data ?? new Float64Array(t.size);
     for (let i = 0; i < t.size; i++) {
       const orig = t.data[i];
-      t.data[i] = orig + eps;
+      const perturb = (value: number) => ((t.data[i] = value), t.bumpVersion());
+      perturb(orig + eps);
       const plus = scalar();
-      t.data[i] = orig - eps;
+      perturb(orig - eps);
       const minus = scalar();
-      t.data[i] = orig;
+      perturb(orig);
       const numeric = (plus - minus) / (2 * eps);
       if (!(Math.abs(analytic[i] - numeric) <= atol + rtol * Math.abs(numeric))) {
         if (!raiseException) return false;

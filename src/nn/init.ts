@@ -15,17 +15,26 @@ export type FanMode = 'fanIn' | 'fanOut';
 // On a shape-only tensor (a model built by buildShapeOnly) there are no values to set: the initialisers return it as is.
 
 export function uniform_(t: Tensor, low = 0, high = 1, g?: Generator): Tensor {
-  if (!t.isShapeOnly) (g ?? defaultGenerator()).fillUniform(t.data, low, high);
+  if (!t.isShapeOnly) {
+    (g ?? defaultGenerator()).fillUniform(t.data, low, high);
+    t.bumpVersion();
+  }
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, g?: Generator): Tensor {
-  if (!t.isShapeOnly) (g ?? defaultGenerator()).fillNormal(t.data, mean, std);
+  if (!t.isShapeOnly) {
+    (g ?? defaultGenerator()).fillNormal(t.data, mean, std);
+    t.bumpVersion();
+  }
   return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  if (!t.isShapeOnly) t.data.fill(value);
+  if (!t.isShapeOnly) {
+    t.data.fill(value);
+    t.bumpVersion();
+  }
   return t;
 }
 

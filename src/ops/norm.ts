@@ -74,6 +74,8 @@ export function batchNorm(
         runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c];
         runningVar.data[c] = (1 - momentum) * runningVar.data[c] + momentum * variance[c] * unbiased;
       }
+      runningMean.bumpVersion();
+      runningVar.bumpVersion();
     }
   } else {
     if (!runningMean || !runningVar) throw new Error('batchNorm: eval mode needs running statistics');

@@ -5,6 +5,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative, checkUnitInterval } from './check-hyper.js';
 import { runKernel } from '../backend/registry.js';
+import { bumpStorageVersion } from '../tensor/version.js';
 import type { AdamStep } from '../backend/backend.js';
 
 export interface AdamOptions {
@@ -51,6 +52,7 @@ export function adamUpdate(param: TypedArray, grad: TypedArray, buffers: AdamBuf
   };
   const f = (a: TypedArray) => asFloat(a, 'adamUpdate');
   runKernel('adamStep', adam, f(param), f(grad), f(expAvg), f(expAvgSq), maxExpAvgSq ? f(maxExpAvgSq) : null);
+  bumpStorageVersion(param); // packed copies of the old values are stale
 }
 
 type AdamState = { step?: number; expAvg?: Tensor; expAvgSq?: Tensor; maxExpAvgSq?: Tensor };

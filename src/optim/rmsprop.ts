@@ -5,6 +5,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
 import { runKernel } from '../backend/registry.js';
+import { bumpStorageVersion } from '../tensor/version.js';
 import type { RmspropStep } from '../backend/backend.js';
 
 export interface RMSpropOptions {
@@ -42,6 +43,7 @@ export function rmspropUpdate(param: TypedArray, grad: TypedArray, buffers: RMSp
   const step: RmspropStep = { lr: h.lr, alpha: h.alpha, eps: h.eps, weightDecay: h.weightDecay, momentum: h.momentum, sign: h.maximize ? -1 : 1 };
   const f = (a: TypedArray) => asFloat(a, 'rmspropUpdate');
   runKernel('rmspropStep', step, f(param), f(grad), f(squareAvg), h.momentum > 0 ? f(momentumBuffer!) : null, h.centered ? f(gradAvg!) : null);
+  bumpStorageVersion(param); // packed copies of the old values are stale
 }
 
 type RMSpropState = { step?: number; squareAvg?: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };

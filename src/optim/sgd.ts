@@ -4,6 +4,7 @@ import type { TypedArray } from '../tensor/dtype.js';
 import { Optimizer, type OptimizerParams, type ParamGroup } from './optimizer.js';
 import { asFloat, checkLengths, checkBoolean, checkNonNegative } from './check-hyper.js';
 import { runKernel } from '../backend/registry.js';
+import { bumpStorageVersion } from '../tensor/version.js';
 import type { SgdStep } from '../backend/backend.js';
 
 export interface SGDOptions {
@@ -35,6 +36,7 @@ export function sgdUpdate(param: TypedArray, grad: TypedArray, momentumBuffer: T
     sign: h.maximize ? -1 : 1, firstStep,
   };
   runKernel('sgdStep', step, asFloat(param, 'sgdUpdate'), asFloat(grad, 'sgdUpdate'), momentumBuffer && asFloat(momentumBuffer, 'sgdUpdate'));
+  bumpStorageVersion(param); // packed copies of the old values are stale
 }
 
 type SGDState = { momentumBuffer?: Tensor };

@@ -7,6 +7,7 @@ import { type Shape, sizeOf, formatShape, assertValidShape } from './shape.js';
 import type { GradNode } from '../autograd/node.js';
 import { backward } from '../autograd/backward.js';
 import { formatTensor } from './print.js';
+import { bumpStorageVersion, storageVersion } from './version.js';
 import * as arith from '../ops/arithmetic.js';
 import * as act from '../ops/activation.js';
 import * as red from '../ops/reduce.js';
@@ -75,6 +76,17 @@ export class Tensor {
   get ndim(): number {
     return this.shape.length;
   }
+  /**
+   * Counts in-place writes to this tensor's data (shared with tensors that share it), so caches of derived
+   * data (packed weights) know when they are stale. After writing `.data` directly, call bumpVersion().
+   */
+  get version(): number {
+    return storageVersion(this.data);
+  }
+  bumpVersion(): this {
+    bumpStorageVersion(this.data);
+    return this;
+  }
   /** True for tensors not produced by a recorded op (parameters, inputs, constants). */
   get isLeaf(): boolean {
     return this.node === null;
@@ -141,7 +153,7 @@ export class Tensor {
       throw new Error(`copy_: source shape ${formatShape(src.shape)} does not match ${formatShape(this.shape)}`);
     }
     this.data.set(convert(src.data, this.dtype) as ArrayLike<number>);
-    return this;
+    return this.bumpVersion();
   }
 
   // Arithmetic (broadcasting).

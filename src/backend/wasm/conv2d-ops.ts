@@ -1,5 +1,6 @@
-// conv2d forward and both backward passes on the SIMD kernels. Each copies its inputs into the arena,
-// runs, copies the result out, and returns the path it took (for the stats).
+// conv2d forward and both backward passes on the SIMD kernels. Each copies its inputs into the arena (the
+// weights only where the weight cache does not hold them packed), runs, copies the result out, and returns
+// the path it took (for the stats).
 //   forward:         y  = im2col(x) · W            (indirect GEMM; 1x1: x · W; depthwise: own kernel;
 //                                                   3x3 and 5x5 stride 1: Winograd F(2x2, 3x3), 16 GEMMs)
 //   input gradient:  stride 1: the forward conv of dy with W rotated 180 degrees (1x1: dy · W^T);
@@ -9,7 +10,9 @@
 import type { Conv2dParams } from '../backend.js';
 import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
 import { runGemm } from './gemm-runner.js';
-import { GEMM_RECORD_BYTES, GemmField } from './layout.js';
+import { BKind, GEMM_RECORD_BYTES, GemmField } from './layout.js';
+import type { CachedWeights, Packing, PackedB } from './weight-cache.js';
+import { gemmGroupBytes, gemmPacking, winogradPacking } from './weight-packing.js';
 import { threadsFor } from './work-split.js';
 import { runConvIgemm } from './igemm-runner.js';
 import { runConvWinograd, runConvWinogradFilterGrad, usesWinograd, usesWinogradFilterGrad } from './winograd-runner.js';
@@ -35,8 +38,9 @@ export function conv2dForward(
 ): string {
   const arena = rt.arena;
   arena.reset();
+  const packed = isDepthwise(p) ? null : rt.weights.lookup(w, convPacking(p, false));
   const xPtr = arena.copyIn(x);
-  const wPtr = arena.copyIn(w);
+  const wPtr = packed?.filled ? 0 : arena.copyIn(w);
   const biasPtr = bias ? arena.copyIn(bias) : 0;
   const yPtr = arena.alloc(y.byteLength);
   let path: string;
@@ -45,8 +49,9 @@ export function conv2dForward(
     rt.run('depthwiseForward', record, threadsFor(rt, 2 * y.length * p.kH * p.kW));
     path = 'conv2d.depthwise';
   } else {
-    path = `conv2d.${convGemms(rt, p, xPtr, { ptr: wPtr, flipped: false }, yPtr, biasPtr)}`;
+    path = `conv2d.${convGemms(rt, p, xPtr, { ptr: wPtr, flipped: false, packed }, yPtr, biasPtr)}`;
   }
+  packed?.done();
   arena.copyOut(yPtr, y);
   return path;
 }
@@ -59,6 +64,24 @@ interface ConvWeights {
    * rotated 180 degrees with in/out channels swapped.
    */
   flipped: boolean;
+  /** Where they are packed for this conv (the weight cache); null: each runner packs into the arena. */
+  packed: CachedWeights | null;
+}
+
+/** How convGemms packs the weights of conv `p` (the same choice of path). */
+function convPacking(p: Conv2dParams, flipped: boolean): Packing {
+  if (usesWinograd(p)) return winogradPacking(p.kH, p.inC, p.outC, flipped);
+  const cinG = p.inC / p.groups;
+  const coutG = p.outC / p.groups;
+  const ldw = flipped ? p.inC : p.outC;
+  if (isPointwise(p)) return gemmPacking(p.groups, coutG, cinG, ldw, flipped, BKind.matrix, 1);
+  const taps = p.kH * p.kW;
+  return gemmPacking(p.groups, coutG, taps * cinG, ldw, false, flipped ? BKind.flipped : BKind.matrix, taps);
+}
+
+/** Group g's packed weights within a block holding every group's (gemmPacking). */
+function groupPacked(packed: PackedB | null, g: number, n: number, k: number): PackedB | undefined {
+  return packed ? { ptr: packed.ptr + g * gemmGroupBytes(n, k), filled: packed.filled } : undefined;
 }
 
 /**
@@ -68,7 +91,7 @@ interface ConvWeights {
  */
 function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeights, yPtr: number, biasPtr: number): string {
   if (usesWinograd(p)) {
-    runConvWinograd(rt, { p, x: xPtr, w: w.ptr, flipped: w.flipped, y: yPtr, bias: biasPtr });
+    runConvWinograd(rt, { p, x: xPtr, w: w.ptr, flipped: w.flipped, u: w.packed ?? undefined, y: yPtr, bias: biasPtr });
     return 'winograd';
   }
   const cinG = p.inC / p.groups;
@@ -84,24 +107,26 @@ function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeight
     const y = yPtr + g * coutG * 4;
     const bias = biasPtr ? biasPtr + g * coutG * 4 : 0;
     const m = p.batch * p.outH * p.outW;
+    const k = pointwise ? cinG : p.kH * p.kW * cinG;
+    const packed = groupPacked(w.packed, g, coutG, k);
     if (pointwise) {
       runGemm(rt, {
-        m, n: coutG, k: cinG,
+        m, n: coutG, k,
         a: { kind: 'matrix', ptr: xPtr + g * cinG * 4, ld: p.inC, trans: false },
-        b: { ptr: wGroup, ld: ldw, trans: w.flipped },
+        b: { ptr: wGroup, ld: ldw, trans: w.flipped, packed },
         c: { ptr: y, ld: p.outC },
         bias,
       });
     } else if (padded === null) {
       const conv = writeConvRecord(rt.arena, p, { chOff: g * cinG });
       runConvIgemm(rt, {
-        p, conv, x: xPtr, w: wGroup, ldw, weights: w.flipped ? 'flipped' : 'forward', y, ldy: p.outC, bias,
+        p, conv, x: xPtr, w: wGroup, ldw, weights: w.flipped ? 'flipped' : 'forward', packed, y, ldy: p.outC, bias,
       });
     } else {
       runGemm(rt, {
-        m, n: coutG, k: p.kH * p.kW * cinG,
+        m, n: coutG, k,
         a: { kind: 'im2col', ptr: padded.ptr, conv: im2colRecord(rt, padded, g * cinG) },
-        b: { ptr: wGroup, ld: ldw, trans: false, flipped: w.flipped },
+        b: { ptr: wGroup, ld: ldw, trans: false, flipped: w.flipped, packed },
         c: { ptr: y, ld: p.outC },
         bias,
       });
@@ -115,21 +140,24 @@ export function conv2dBackwardInput(
 ): string {
   const arena = rt.arena;
   arena.reset();
-  const dyPtr = arena.copyIn(dy);
-  const wPtr = arena.copyIn(w);
-  const dxPtr = arena.alloc(dx.byteLength);
   const flipped = flippedConv(p);
+  const packing = isDepthwise(p) ? null : flipped ? convPacking(flipped, true) : col2imPacking(p);
+  const packed = packing && rt.weights.lookup(w, packing);
+  const dyPtr = arena.copyIn(dy);
+  const wPtr = packed?.filled ? 0 : arena.copyIn(w);
+  const dxPtr = arena.alloc(dx.byteLength);
   let path: string;
   if (isDepthwise(p)) {
     const record = writeConvRecord(arena, p, { x: dyPtr, w: wPtr, y: dxPtr });
     rt.run('depthwiseBackwardInput', record, threadsFor(rt, 2 * dy.length * p.kH * p.kW));
     path = 'conv2dBackwardInput.depthwise';
   } else if (flipped) {
-    path = `conv2dBackwardInput.${convGemms(rt, flipped, dyPtr, { ptr: wPtr, flipped: true }, dxPtr, 0)}`;
+    path = `conv2dBackwardInput.${convGemms(rt, flipped, dyPtr, { ptr: wPtr, flipped: true, packed }, dxPtr, 0)}`;
   } else {
-    backwardInputCol2im(rt, p, dyPtr, wPtr, dxPtr);
+    backwardInputCol2im(rt, p, dyPtr, wPtr, packed, dxPtr);
     path = 'conv2dBackwardInput.col2im';
   }
+  packed?.done();
   arena.copyOut(dxPtr, dx);
   return path;
 }
@@ -146,8 +174,14 @@ function flippedConv(p: Conv2dParams): Conv2dParams | null {
   return { ...p, inH: p.outH, inW: p.outW, inC: p.outC, outH: p.inH, outW: p.inW, outC: p.inC, padTop, padLeft };
 }
 
-/** dCol = dy · W^T for a chunk of images, then gathered into dx; per group. */
-function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wPtr: number, dxPtr: number): void {
+/** How backwardInputCol2im packs W^T: per group, [coutG, kCols] read transposed from W. */
+function col2imPacking(p: Conv2dParams): Packing {
+  const coutG = p.outC / p.groups;
+  return gemmPacking(p.groups, p.kH * p.kW * (p.inC / p.groups), coutG, p.outC, true, BKind.matrix, 1);
+}
+
+/** dCol = dy · W^T for a chunk of images, then gathered into dx; per group (W^T packed once per call). */
+function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wPtr: number, cached: CachedWeights | null, dxPtr: number): void {
   const arena = rt.arena;
   const cinG = p.inC / p.groups;
   const coutG = p.outC / p.groups;
@@ -156,6 +190,7 @@ function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wP
   const imagesPerChunk = Math.max(1, Math.min(p.batch, Math.floor(DCOL_CHUNK_FLOATS / (positions * kCols))));
   const dCol = arena.alloc(imagesPerChunk * positions * kCols * 4);
   for (let g = 0; g < p.groups; g++) {
+    const packed = groupPacked(cached, g, kCols, coutG);
     for (let image0 = 0; image0 < p.batch; image0 += imagesPerChunk) {
       const images = Math.min(imagesPerChunk, p.batch - image0);
       runGemm(rt, {
@@ -163,7 +198,7 @@ function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wP
         n: kCols,
         k: coutG,
         a: { kind: 'matrix', ptr: dyPtr + (image0 * positions * p.outC + g * coutG) * 4, ld: p.outC, trans: false },
-        b: { ptr: wPtr + g * coutG * 4, ld: p.outC, trans: true },
+        b: { ptr: wPtr + g * coutG * 4, ld: p.outC, trans: true, packed },
         c: { ptr: dCol, ld: kCols },
       });
       const mark = arena.mark();

@@ -1,6 +1,8 @@
 // Plans one GEMM for the kernels: writes its task record, picks how threads share it, allocates packing
 // scratch (and one partial sum per depth slice when the depth is split), runs it, then frees the temporaries.
 import { AKind, BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
+import { countWeightPack } from './stats.js';
+import type { PackedB } from './weight-cache.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { chunkSize, threadsFor } from './work-split.js';
 
@@ -14,8 +16,11 @@ export interface GemmSpec {
   n: number;
   k: number;
   a: GemmA;
-  /** flipped: B is conv weights rotated for an input gradient (see igemm-runner), packed from `a.conv`. */
-  b: { ptr: number; ld: number; trans: boolean; flipped?: boolean };
+  /**
+   * flipped: B is conv weights rotated for an input gradient (see igemm-runner), packed from `a.conv`.
+   * packed: where B is packed whole (the weight cache); unless filled, packed there now (`ptr` is then read).
+   */
+  b: { ptr: number; ld: number; trans: boolean; flipped?: boolean; packed?: PackedB };
   c: { ptr: number; ld: number };
   /** Pointer to bias[n], added to every row; 0 for none. */
   bias?: number;
@@ -65,8 +70,10 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   const task = arena.alloc(GEMM_RECORD_BYTES);
   const scratch = arena.alloc(scratchBytes * threads);
   const partial = depthSplit ? arena.alloc(slices * m * n * 4) : 0;
-  // Chunked splits read B packed whole (once, all threads); SPLIT_K slices pack their own B panels.
-  const packed = depthSplit ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
+  // Chunked splits read B packed whole (once, all threads); SPLIT_K slices pack their own B panels unless
+  // the weight cache holds it packed whole.
+  const cached = spec.b.packed;
+  const packed = cached ? cached.ptr : depthSplit ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
   const a = spec.a;
   arena.setFields(task, [
     [F.m, m], [F.n, n], [F.k, k],
@@ -83,7 +90,11 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
     [F.packed, packed], [F.bKind, spec.b.flipped ? BKind.flipped : BKind.matrix],
     [F.chunk, chunk], [F.next, 0],
   ]);
-  if (packed) rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
+  if (packed && !cached?.filled) {
+    rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
+    countWeightPack();
+    if (cached) cached.filled = true;
+  }
   rt.run('gemm', task, depthSplit ? Math.min(threads, slices) : threads);
   if (depthSplit) rt.run('gemmReduce', task, m * n >= 4096 ? threads : 1);
   arena.release(mark);

@@ -2,6 +2,8 @@
 // all threads, then runs igemm with each thread building indirection pointers for its rows.
 import type { Conv2dParams } from '../backend.js';
 import { BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
+import { countWeightPack } from './stats.js';
+import type { PackedB } from './weight-cache.js';
 import { chunkSize, threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -20,6 +22,8 @@ export interface ConvGemmSpec {
    * (stride 1): they are packed rotated by 180 degrees with in/out channels swapped.
    */
   weights?: 'forward' | 'flipped';
+  /** Where the weights are packed (the weight cache); unless filled, packed there now. Else this call's arena. */
+  packed?: PackedB;
   y: number;
   ldy: number;
   bias: number;
@@ -39,7 +43,7 @@ export function runConvIgemm(rt: WasmRuntime, spec: ConvGemmSpec): void {
   const split = Math.ceil(m / mr) >= 4 * threads || Math.ceil(m / mr) >= Math.ceil(n / NR) ? Split.m : Split.n;
   const scratchBytes = Math.ceil((rt.constant('GEMM_MC') * taps * 4 + mr * NR * 4 + 64) / 64) * 64;
   const task = arena.alloc(GEMM_RECORD_BYTES);
-  const packed = arena.alloc(Math.ceil(n / NR) * k * NR * 4);
+  const packed = spec.packed ? spec.packed.ptr : arena.alloc(Math.ceil(n / NR) * k * NR * 4);
   const zero = arena.alloc(cinG * 4);
   arena.f32().fill(0, zero >> 2, (zero >> 2) + cinG);
   const scratch = arena.alloc(scratchBytes * threads);
@@ -52,7 +56,11 @@ export function runConvIgemm(rt: WasmRuntime, spec: ConvGemmSpec): void {
     [F.split, split], [F.scratch, scratch], [F.scratchStride, scratchBytes],
     [F.chunk, chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'))], [F.next, 0],
   ]);
-  rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
+  if (!spec.packed?.filled) {
+    rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
+    countWeightPack();
+    if (spec.packed) spec.packed.filled = true;
+  }
   rt.run('igemm', task, threads);
   arena.release(mark);
 }

@@ -13,7 +13,7 @@ import { simdSupported } from './runtime-loader.js';
 import { countFallback } from './stats.js';
 import { wasmKernel } from './wasm-kernel.js';
 
-export { getNumThreads, ready, setNumThreads, usingRelaxedSimd } from './runtime-loader.js';
+export { getNumThreads, ready, setNumThreads, setWeightCacheLimit, usingRelaxedSimd } from './runtime-loader.js';
 export { getWasmStats, resetWasmStats, type WasmStats } from './stats.js';
 
 const f32 = (a: FloatArray) => a as Float32Array;

@@ -1,5 +1,8 @@
-// A bump allocator over the kernels' WebAssembly memory, reset at the start of every op.
-// Memory only grows to the largest single call's need, so a long training run stays flat.
+// A bump allocator over the kernels' WebAssembly memory, reset at the start of every op, above the blocks
+// that outlive an op (the weight cache). Memory only grows to those blocks plus the largest single call's
+// need, so a long training run stays flat.
+import { ResidentBlocks } from './resident-blocks.js';
+
 const PAGE = 65536;
 const ALIGN = 64; // cache line: keeps packed panels and v128 loads aligned
 /** Offset 0 means "no pointer" in the task records, so the arena starts above it. */
@@ -15,6 +18,7 @@ export class WasmMemoryExhausted extends Error {}
 
 export class MemoryArena {
   readonly memory: WebAssembly.Memory;
+  private readonly resident = new ResidentBlocks(BASE);
   private top = BASE;
   private viewBuffer: ArrayBufferLike | null = null;
   private f32View = new Float32Array(0);
@@ -27,7 +31,27 @@ export class MemoryArena {
 
   /** Forget every allocation of the previous op. */
   reset(): void {
-    this.top = BASE;
+    this.top = this.resident.end;
+  }
+
+  /** A block that outlives the op, until free()d; only at the start of an op (nothing allocated since reset). */
+  reserve(bytes: number): number {
+    if (this.top !== this.resident.end) throw new Error('MemoryArena.reserve: called after this op allocated memory');
+    const rounded = Math.ceil(bytes / ALIGN) * ALIGN;
+    const ptr = this.resident.allocate(rounded);
+    try {
+      this.ensure(this.resident.end);
+    } catch (err) {
+      this.resident.free(ptr, rounded);
+      throw err;
+    }
+    this.top = this.resident.end;
+    return ptr;
+  }
+
+  /** Give back a block from reserve(); between ops (the arena moves down at the next reset). */
+  free(ptr: number, bytes: number): void {
+    this.resident.free(ptr, Math.ceil(bytes / ALIGN) * ALIGN);
   }
 
   /** The current top, to hand back with release() once temporaries are no longer needed. */
@@ -42,17 +66,21 @@ export class MemoryArena {
   /** Reserve `bytes` (rounded up to the alignment) and return the byte offset. */
   alloc(bytes: number): number {
     const ptr = this.top;
-    this.top = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
-    const have = this.memory.buffer.byteLength;
-    if (this.top + SLACK > have) {
-      try {
-        this.memory.grow(Math.ceil((this.top + SLACK - have) / PAGE));
-      } catch {
-        this.top = ptr;
-        throw new WasmMemoryExhausted(`wasm backend: cannot grow memory to ${this.top + bytes} bytes`);
-      }
-    }
+    const top = ptr + Math.ceil(bytes / ALIGN) * ALIGN;
+    this.ensure(top);
+    this.top = top;
     return ptr;
+  }
+
+  /** Grow the memory so that everything below `top` (and the slack past it) is addressable. */
+  private ensure(top: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (top + SLACK <= have) return;
+    try {
+      this.memory.grow(Math.ceil((top + SLACK - have) / PAGE));
+    } catch {
+      throw new WasmMemoryExhausted(`wasm backend: cannot grow memory to ${top + SLACK} bytes`);
+    }
   }
 
   /** Allocate room for `data` and copy it in. */

@@ -9,12 +9,14 @@ let runtime: WasmRuntime | null = null;
 let binary: KernelBinary | null = null;
 let pending: Promise<void> | null = null;
 let requestedThreads: number | null = null;
+let requestedWeightCacheBytes: number | null = null;
 
 export const simdSupported = hasWasmSimd();
 
 function start(module: WebAssembly.Module, chosen: KernelBinary): void {
   runtime = new WasmRuntime(module, chosen);
   if (requestedThreads !== null) runtime.threads = requestedThreads;
+  if (requestedWeightCacheBytes !== null) runtime.weights.setLimit(requestedWeightCacheBytes);
 }
 
 /** The loaded kernels, or null while a browser compiles them asynchronously (or without SIMD). */
@@ -50,6 +52,16 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`setNumThreads: expected a positive integer, got ${n}`);
   requestedThreads = n;
   if (runtime) runtime.threads = n;
+}
+
+/**
+ * Most bytes of packed weights the wasm backend keeps between calls (default 512 MiB; 0 turns the cache
+ * off). Lowering it frees what the cache holds; weights past the limit are packed on every call.
+ */
+export function setWeightCacheLimit(bytes: number): void {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error(`setWeightCacheLimit: expected a whole number of bytes >= 0, got ${bytes}`);
+  requestedWeightCacheBytes = bytes;
+  runtime?.weights.setLimit(bytes);
 }
 
 /** Threads ops use: the calling thread plus workers (1 without SharedArrayBuffer). */

@@ -10,9 +10,29 @@ export interface WasmStats {
   memoryBytes: number;
   /** Why a worker failed to start or died (ops then run on fewer threads), or null. */
   workerError: string | null;
+  /** Weights (GEMM B operands) packed, and Winograd filter transforms run: the work the weight cache saves. */
+  weightPacks: number;
+  /** Calls that found their weights packed in the weight cache. */
+  weightCacheHits: number;
+  /** Bytes of packed weights the cache holds in the kernels' memory. */
+  weightCacheBytes: number;
 }
 
-const stats: WasmStats = { kernels: {}, fallbacks: {}, threadRuns: {}, memoryBytes: 0, workerError: null };
+const stats: WasmStats = {
+  kernels: {}, fallbacks: {}, threadRuns: {}, memoryBytes: 0, workerError: null, weightPacks: 0, weightCacheHits: 0, weightCacheBytes: 0,
+};
+
+export function countWeightPack(): void {
+  stats.weightPacks++;
+}
+
+export function countWeightCacheHit(): void {
+  stats.weightCacheHits++;
+}
+
+export function recordWeightCacheBytes(bytes: number): void {
+  stats.weightCacheBytes = bytes;
+}
 
 export function countKernel(path: string): void {
   stats.kernels[path] = (stats.kernels[path] ?? 0) + 1;
@@ -40,12 +60,17 @@ export function getWasmStats(): WasmStats {
     threadRuns: { ...stats.threadRuns },
     memoryBytes: stats.memoryBytes,
     workerError: stats.workerError,
+    weightPacks: stats.weightPacks,
+    weightCacheHits: stats.weightCacheHits,
+    weightCacheBytes: stats.weightCacheBytes,
   };
 }
 
-/** Zero the counters (memoryBytes keeps reporting the current size). */
+/** Zero the counters (memoryBytes and weightCacheBytes keep reporting the current sizes). */
 export function resetWasmStats(): void {
   stats.kernels = {};
   stats.fallbacks = {};
   stats.threadRuns = {};
+  stats.weightPacks = 0;
+  stats.weightCacheHits = 0;
 }

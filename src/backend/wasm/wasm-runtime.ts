@@ -4,6 +4,7 @@ import type { KernelBinary } from './module-loader.js';
 import { MemoryArena } from './memory-arena.js';
 import { countThreadRun } from './stats.js';
 import { ThreadPool } from './thread-pool.js';
+import { WeightCache } from './weight-cache.js';
 
 export type KernelName = (typeof CONVKIT_KERNEL_NAMES)[number];
 
@@ -22,6 +23,8 @@ function createMemory(shared: boolean): WebAssembly.Memory {
 
 export class WasmRuntime {
   readonly arena: MemoryArena;
+  /** Packed weights kept between calls, in the arena's memory (so every worker reads the same copy). */
+  readonly weights: WeightCache;
   readonly relaxed: boolean;
   private readonly pool: ThreadPool | null;
   private readonly exports: Record<string, unknown>;
@@ -33,6 +36,7 @@ export class WasmRuntime {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as Record<string, unknown>;
     this.arena = new MemoryArena(memory);
+    this.weights = new WeightCache(this.arena);
     this.relaxed = binary.relaxed;
     const kernels = CONVKIT_KERNEL_NAMES.map((name) => {
       const fn = this.exports[name];

@@ -6,6 +6,8 @@
 import type { Conv2dParams } from '../backend.js';
 import { GEMM_RECORD_BYTES, GemmField, WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
 import { writeConvRecord } from './conv-record.js';
+import { countWeightPack } from './stats.js';
+import type { PackedB } from './weight-cache.js';
 import { threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -155,6 +157,8 @@ export interface WinogradSpec {
   /** The conv's filters, or (flipped) those of the forward conv whose input gradient this conv is. */
   w: number;
   flipped: boolean;
+  /** Where the transformed filters are (the weight cache); unless filled, transformed there now. */
+  u?: PackedB;
   y: number;
   bias: number;
 }
@@ -171,11 +175,15 @@ export function runConvWinograd(rt: WasmRuntime, spec: WinogradSpec): void {
   const block = blockTiles(grid.tiles, threads, rt.constant('GEMM_MR'), E * (roundUp(p.inC, 4) + coutP), BLOCK_FLOATS);
   const vRows = maxInputTiles(grid, [[0, grid.tiles]], block, pieces);
   const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
-  const u = arena.alloc(E * (coutP * depth * 4 + 64)); // 16 slabs, a cache line apart
+  const u = spec.u ? spec.u.ptr : arena.alloc(E * (coutP * depth * 4 + 64)); // 16 slabs, a cache line apart
   arena.setFields(task, [
     [F.x, spec.x], [F.w, spec.w], [F.flipped, spec.flipped ? 1 : 0], [F.u, u], [F.y, spec.y], [F.bias, spec.bias],
   ]);
-  rt.run('winogradFilter', task, threadsFor(rt, 2 * 40 * depth * coutP));
+  if (!spec.u?.filled) {
+    rt.run('winogradFilter', task, threadsFor(rt, 2 * 40 * depth * coutP));
+    countWeightPack();
+    if (spec.u) spec.u.filled = true;
+  }
   rt.run('winogradConv', task, threads);
   arena.release(mark);
 }

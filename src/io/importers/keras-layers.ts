@@ -85,7 +85,7 @@ export function loadKerasWeights(model: KerasModel, tensors: NamedTensors, optio
   }
   for (const t of model.weightTargets) {
     // Same element order, possibly a different shape (depthwise kernels): copy the values.
-    if (Object.hasOwn(tensors, t.name)) t.target.data.set(tensors[t.name].data);
+    if (Object.hasOwn(tensors, t.name)) t.target.copy_(tensors[t.name]);
   }
   return { missing, unexpected };
 }
