@@ -5,6 +5,7 @@
 //   node --import tsx bench/api-loop.ts --matmul 512,1024  F.matmul of n x n matrices, 1 and 2 threads
 //   node --import tsx bench/api-loop.ts --resnet           ResNet-18 training step (Adam), batch 16 of 32x32
 //   node --import tsx bench/api-loop.ts --mobilenet        MobileNetV2 training step (SGD), batch 8 of 64x64
+//   node --import tsx bench/api-loop.ts --resnet-inference ResNet-18 inference, batch 1 of 224x224 (eval, no grad)
 import { Adam, F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
 import type { Module } from '../src/nn/module.js';
 import { lenet5 } from '../src/models/lenet.js';
@@ -55,6 +56,13 @@ function mobilenetStep(): () => Tensor {
   return trainingStep(model, new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), randn([8, 64, 64, 3]));
 }
 
+/** ResNet-18 as a service runs it: one model, eval mode, a forward per request (the weight cache's case). */
+function resnetInference(): () => Tensor {
+  const model = resnet18().eval();
+  const image = randn([1, 224, 224, 3]);
+  return () => noGrad(() => model.forward(image));
+}
+
 await ready();
 const matmulAt = process.argv.indexOf('--matmul');
 for (const threads of [1, 2]) {
@@ -62,6 +70,11 @@ for (const threads of [1, 2]) {
   if (process.argv.includes('--mobilenet')) {
     const { median, min } = medianMs(mobilenetStep(), 20);
     console.log(`MobileNetV2 training step (SGD), batch 8 of 64x64, ${threads} thread(s): median ${median.toFixed(1)} ms (min ${min.toFixed(1)})`);
+    continue;
+  }
+  if (process.argv.includes('--resnet-inference')) {
+    const { median, min } = medianMs(resnetInference(), 10);
+    console.log(`ResNet-18 inference, batch 1 of 224x224, ${threads} thread(s): median ${median.toFixed(1)} ms (min ${min.toFixed(1)})`);
     continue;
   }
   if (process.argv.includes('--resnet')) {
