@@ -2,7 +2,7 @@
 // names the model does not have, shapes and dtypes. Module.loadStateDict checks names and shapes but would
 // silently convert a float64 file into float32 weights; a weights file that differs in dtype is a different
 // model, so it is reported here, and nothing is changed unless everything fits.
-import type { Module, StateDict } from '../nn/module.js';
+import type { AnyModule, StateDict } from '../nn/module.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 
 export interface ApplyStateDictOptions {
@@ -17,7 +17,7 @@ export interface ApplyStateDictResult {
   unexpected: string[];
 }
 
-export function applyStateDict(module: Module, state: StateDict, options: ApplyStateDictOptions = {}): ApplyStateDictResult {
+export function applyStateDict(module: AnyModule, state: StateDict, options: ApplyStateDictOptions = {}): ApplyStateDictResult {
   const strict = options.strict ?? true;
   const source = options.source ?? 'applyStateDict';
   const own = module.stateDict();

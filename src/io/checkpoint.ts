@@ -2,7 +2,7 @@
 // and the rest (epoch, step, the optimizer's hyper-parameters and scalar state, the RNG, the user's fields) as
 // JSON in the metadata entry 'convkit.checkpoint' (safetensors metadata values are strings). Any safetensors
 // reader can open it. This file packs and unpacks bytes; src/node/weights-files.ts writes them to disk.
-import { Module, type StateDict } from '../nn/module.js';
+import { Module, type AnyModule, type StateDict } from '../nn/module.js';
 import { Tensor } from '../tensor/tensor.js';
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata, type TensorMap } from './safetensors.js';
 import { assertJsonValue, isPlainObject, type JsonValue } from './json-value.js';
@@ -26,7 +26,7 @@ export interface Checkpoint {
 }
 
 export interface CheckpointInput extends Omit<Checkpoint, 'model'> {
-  model: Module | StateDict;
+  model: AnyModule | StateDict;
 }
 
 export const CHECKPOINT_METADATA_KEY = 'convkit.checkpoint';

@@ -1,12 +1,12 @@
 import type { Tensor } from '../tensor/tensor.js';
-import type { Module } from './module.js';
+import type { AnyModule } from './module.js';
 
 /**
  * Run model on x and return the outputs of the named sub-modules (names from namedModules(), e.g.
  * 'features.3'), for feature maps, transfer-learning features and style-transfer losses. The outputs
  * stay in the autograd graph, so losses on them can be back-propagated to x.
  */
-export function getLayerOutputs(model: Module, x: Tensor, names: readonly string[]): Record<string, Tensor> {
+export function getLayerOutputs(model: AnyModule, x: Tensor, names: readonly string[]): Record<string, Tensor> {
   const modules = new Map(model.namedModules());
   const unknown = names.filter((n) => !modules.has(n));
   if (unknown.length) {

@@ -2,15 +2,23 @@
 // properties (like PyTorch's attribute registration), in definition order, so a layer just assigns
 // `this.weight = new Parameter(...)` and `this.conv1 = new Conv2d(...)`. Buffers (running statistics) are
 // registered explicitly because not every tensor field is state.
+// Module<In, Out> types forward's arguments and result: the default (tensors in, one tensor out) is every
+// layer's; a multi-scale backbone is a Module<[Tensor], { p3: Tensor; p4: Tensor }>, a detection head a
+// Module<[Tensor], [boxes: Tensor, scores: Tensor]>. Sequential only takes single-output children.
 import type { Tensor } from '../tensor/tensor.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Parameter } from './parameter.js';
 
-export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => void;
+/**
+ * Any module, whatever its inputs and outputs: what containers, hooks and state-dict helpers hold. `any`, not
+ * unknown, so that every Module<In, Out> is one and one passes where a plain Module is expected.
+ */
+export type AnyModule = Module<any[], any>;
+export type ForwardHook = (module: AnyModule, inputs: unknown[], output: unknown) => void;
 export type StateDict = Record<string, Tensor>;
 export type NamePattern = string | RegExp;
 
-export abstract class Module {
+export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
   /** Training mode: dropout active, batch norm uses batch statistics. */
   training = true;
   private readonly buffersByName = new Map<string, Tensor>();
@@ -30,7 +38,7 @@ export abstract class Module {
     });
   }
 
-  abstract forward(...inputs: Tensor[]): Tensor;
+  abstract forward(...inputs: In): Out;
 
   /** Print-only description of the non-default settings, as in PyTorch's extra_repr. */
   extraRepr(): string {
@@ -67,13 +75,14 @@ export abstract class Module {
    * hooks (which must see the intermediate). For models that chain layers by hand (a ResNet block).
    */
   forwardThen(next: Module, x: Tensor): Tensor {
-    const fused = fusedPair(this, next);
-    return fused ? fused(x) : next.forward(this.forward(x));
+    const self = this as unknown as Module; // only single-tensor modules chain this way
+    const fused = fusedPair(self, next);
+    return fused ? fused(x) : next.forward(self.forward(x));
   }
 
   /** Direct children, named by property (arrays of modules are named prop.0, prop.1, ...). */
-  namedChildren(): Array<[string, Module]> {
-    const out: Array<[string, Module]> = [];
+  namedChildren(): Array<[string, AnyModule]> {
+    const out: Array<[string, AnyModule]> = [];
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) out.push([key, value]);
       else if (Array.isArray(value)) {
@@ -85,13 +94,13 @@ export abstract class Module {
     return out;
   }
 
-  children(): Module[] {
+  children(): AnyModule[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
   /** This module and all descendants with dotted names ('' for this one). */
-  namedModules(prefix = ''): Array<[string, Module]> {
-    const out: Array<[string, Module]> = [[prefix, this]];
+  namedModules(prefix = ''): Array<[string, AnyModule]> {
+    const out: Array<[string, AnyModule]> = [[prefix, this]];
     for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
     return out;
   }

@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Module, fusedPair } from './module.js';
 
-/** Runs its children in order. Children are named '0', '1', ... or by the keys of an object. */
+/** Runs its children, each one tensor in and one out, in order. Children are named '0', '1', ... or by the keys of an object. */
 export class Sequential extends Module {
   constructor(...layers: Module[] | [Record<string, Module>]) {
     super();
@@ -39,7 +39,7 @@ export class Sequential extends Module {
    * unfused intermediate).
    */
   forward(x: Tensor): Tensor {
-    const layers = this.children();
+    const layers = this.children() as Module[];
     for (let i = 0; i < layers.length; i++) {
       const next = layers[i + 1];
       const fused = next ? fusedPair(layers[i], next) : null;

@@ -1,6 +1,6 @@
 // Weights and checkpoints on disk, in the safetensors format. Every write is atomic (see atomic-write.ts):
 // a crash mid-save leaves the previous file intact.
-import type { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata, type TensorMap } from '../io/safetensors.js';
 import { serializeCheckpoint, unpackCheckpoint, stateDictOf, type Checkpoint, type CheckpointInput } from '../io/checkpoint.js';
 import { applyStateDict, type ApplyStateDictResult } from '../io/apply-state-dict.js';
@@ -16,7 +16,7 @@ export async function loadSafetensors(path: string): Promise<SafetensorsContents
 }
 
 /** Save a module's parameters and buffers (its stateDict) with optional string metadata. */
-export async function saveWeights(path: string, module: Module, metadata?: SafetensorsMetadata): Promise<void> {
+export async function saveWeights(path: string, module: AnyModule, metadata?: SafetensorsMetadata): Promise<void> {
   await atomicWriteFile(path, serializeSafetensors(module.stateDict(), metadata));
 }
 
@@ -29,7 +29,7 @@ export interface LoadWeightsResult extends ApplyStateDictResult {
  * first and every mismatch is reported in one error; with strict: false, missing and unexpected names are
  * returned instead of thrown.
  */
-export async function loadWeights(path: string, module: Module, options: { strict?: boolean } = {}): Promise<LoadWeightsResult> {
+export async function loadWeights(path: string, module: AnyModule, options: { strict?: boolean } = {}): Promise<LoadWeightsResult> {
   const contents = await loadSafetensors(path);
   const result = applyStateDict(module, stateDictOf(contents, path), { strict: options.strict, source: `loadWeights('${path}')` });
   return { ...result, metadata: contents.metadata };
