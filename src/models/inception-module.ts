@@ -36,7 +36,8 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.bn ? this.bn.forwardThen(this.relu, this.conv.forward(x)) : this.conv.forwardThen(this.relu, x);
+    const out = this.conv.forward(x);
+    return this.relu.forward(this.bn ? this.bn.forward(out) : out);
   }
 }
 
