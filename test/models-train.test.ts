@@ -41,6 +41,7 @@ function trainBriefly(model: Module, x: Tensor, labels: Tensor, steps: number, l
         v[j] = 0.999 * v[j] + 0.001 * g[j] * g[j];
         p.data[j] -= (lr * (m[j] / (1 - 0.9 ** step))) / (Math.sqrt(v[j] / (1 - 0.999 ** step)) + 1e-8);
       }
+      p.bumpVersion(); // an in-place write the library cannot see: packed copies of p are stale now
     }
   }
   return losses;
