@@ -36,8 +36,7 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const out = this.conv.forward(x);
-    return this.relu.forward(this.bn ? this.bn.forward(out) : out);
+    return this.bn ? this.bn.forwardThen(this.relu, this.conv.forward(x)) : this.conv.forwardThen(this.relu, x);
   }
 }
 

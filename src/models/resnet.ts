@@ -3,8 +3,6 @@
 // texts' a[l+2] = g(z[l+2] + a[l]); when the block changes the shape (stride 2 or more channels), the
 // shortcut is a projection, a 1x1 convolution with batch norm (torchvision's `downsample`).
 // ResNet-50 is torchvision's v1.5: the bottleneck's stride sits on its 3x3 convolution, not the first 1x1.
-// The blocks read as torchvision's; the batch norm + residual sum + ReLU still run as one pass, because the
-// ops fold them (src/ops/deferred-affine.ts).
 import type { Tensor } from '../tensor/tensor.js';
 import { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
@@ -42,10 +40,9 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.bn2.forward(this.conv2.forward(out));
-    const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(out.add(identity));
+    const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
+    const shortcut = this.downsample ? this.downsample.forward(x) : x;
+    return this.bn2.forwardAddRelu(this.conv2.forward(a1), shortcut, this.relu);
   }
 }
 
@@ -74,11 +71,10 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let out = this.relu.forward(this.bn1.forward(this.conv1.forward(x)));
-    out = this.relu.forward(this.bn2.forward(this.conv2.forward(out)));
-    out = this.bn3.forward(this.conv3.forward(out));
-    const identity = this.downsample ? this.downsample.forward(x) : x;
-    return this.relu.forward(out.add(identity));
+    const a1 = this.bn1.forwardThen(this.relu, this.conv1.forward(x));
+    const a2 = this.bn2.forwardThen(this.relu, this.conv2.forward(a1));
+    const shortcut = this.downsample ? this.downsample.forward(x) : x;
+    return this.bn3.forwardAddRelu(this.conv3.forward(a2), shortcut, this.relu);
   }
 }
 
@@ -133,7 +129,7 @@ export class ResNet extends Module {
 
   forward(x: Tensor): Tensor {
     checkModelInput(this.modelName, x, this.inChannels);
-    x = this.maxpool.forward(this.relu.forward(this.bn1.forward(this.conv1.forward(x))));
+    x = this.maxpool.forward(this.bn1.forwardThen(this.relu, this.conv1.forward(x)));
     x = this.layer4.forward(this.layer3.forward(this.layer2.forward(this.layer1.forward(x))));
     return this.fc.forward(this.avgpool.forward(x));
   }

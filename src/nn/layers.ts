@@ -1,7 +1,7 @@
 // The standard layers. Each validates its arguments in the constructor and calls the functional op.
 import { Tensor } from '../tensor/tensor.js';
 import { zeros, ones } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { defaultLayerInit_ } from './init.js';
@@ -69,6 +69,21 @@ export class Conv2d extends Module {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     return conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  /**
+   * Conv2d then ReLU as one op (the ReLU in place on the conv output): saves a pass and a tensor. Only for
+   * Conv2d and ReLU themselves: a subclass may compute something else in forward.
+   */
+  override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
+    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !isPlainReLU(next)) return null;
+    return (x) => this.forwardRelu(x);
+  }
+
+  /** relu(this.forward(x)) as one op, for fusing; exactly the unfused results. */
+  protected forwardRelu(x: Tensor): Tensor {
+    this.checkInput(x);
+    return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
   }
 
   private checkInput(x: Tensor): void {
@@ -236,6 +251,11 @@ export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
+}
+
+/** A ReLU module itself (not a subclass, which may compute something else) that no forward hook watches. */
+function isPlainReLU(m: Module): boolean {
+  return Object.getPrototypeOf(m) === ReLU.prototype && !m.hasForwardHooks();
 }
 
 export class ReLU6 extends Module {
@@ -450,6 +470,26 @@ export class BatchNorm2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.normalize(x);
+  }
+
+  /** BatchNorm2d then ReLU as one op (one pass, one tensor); exactly the unfused results. */
+  override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
+    if (Object.getPrototypeOf(this) !== BatchNorm2d.prototype || !isPlainReLU(next)) return null;
+    return (x) => this.normalize(x, 'relu');
+  }
+
+  /**
+   * relu.forward(this.forward(x).add(residual)): a residual block's sum as one op where this batch norm and
+   * the ReLU are the plain modules and neither has forward hooks (which must see the intermediates).
+   */
+  forwardAddRelu(x: Tensor, residual: Tensor, relu: Module): Tensor {
+    const fusable = Object.getPrototypeOf(this) === BatchNorm2d.prototype && isPlainReLU(relu) && !this.hasForwardHooks();
+    if (fusable && residual.dtype === x.dtype && shapesEqual(residual.shape, x.shape)) return this.normalize(x, 'relu', residual);
+    return relu.forward(this.forward(x).add(residual));
+  }
+
+  private normalize(x: Tensor, activation?: 'relu', residual?: Tensor): Tensor {
     if (x.shape[x.ndim - 1] !== this.numFeatures) {
       throw new Error(`BatchNorm2d(${this.numFeatures}): input ${formatShape(x.shape)} has ${x.shape[x.ndim - 1]} channels (NHWC, channels last)`);
     }
@@ -459,6 +499,8 @@ export class BatchNorm2d extends Module {
       training: useBatchStats,
       momentum: this.momentum,
       eps: this.eps,
+      activation,
+      residual,
     });
   }
 

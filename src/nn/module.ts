@@ -56,6 +56,30 @@ export abstract class Module<In extends unknown[] = Tensor[], Out = Tensor> {
     return () => this.forwardHooks.delete(hook);
   }
 
+  /** Whether forward hooks are registered (a fused forward would skip them). */
+  hasForwardHooks(): boolean {
+    return this.forwardHooks.size > 0;
+  }
+
+  /**
+   * A forward that also applies `next` (the module after this one in a Sequential) as one fused op, or
+   * null where this module cannot absorb it. It must give exactly next.forward(this.forward(x)); Sequential
+   * uses it only when neither module has forward hooks.
+   */
+  fuseWith(_next: Module): ((x: Tensor) => Tensor) | null {
+    return null;
+  }
+
+  /**
+   * next.forward(this.forward(x)), as one fused op where this module can absorb next and neither has forward
+   * hooks (which must see the intermediate). For models that chain layers by hand (a ResNet block).
+   */
+  forwardThen(next: Module, x: Tensor): Tensor {
+    const self = this as unknown as Module; // only single-tensor modules chain this way
+    const fused = fusedPair(self, next);
+    return fused ? fused(x) : next.forward(self.forward(x));
+  }
+
   /** Direct children, named by property (arrays of modules are named prop.0, prop.1, ...). */
   namedChildren(): Array<[string, AnyModule]> {
     const out: Array<[string, AnyModule]> = [];
@@ -201,3 +225,7 @@ function compilePattern(pattern: NamePattern): (name: string) => boolean {
   return (name) => name === pattern || name.startsWith(pattern + '.');
 }
 
+/** first.fuseWith(next) where neither module has forward hooks, else null. */
+export function fusedPair(first: Module, next: Module): ((x: Tensor) => Tensor) | null {
+  return first.hasForwardHooks() || next.hasForwardHooks() ? null : first.fuseWith(next);
+}

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import { Module } from './module.js';
+import { Module, fusedPair } from './module.js';
 
 /** Runs its children, each one tensor in and one out, in order. Children are named '0', '1', ... or by the keys of an object. */
 export class Sequential extends Module {
@@ -33,8 +33,23 @@ export class Sequential extends Module {
     return m;
   }
 
+  /**
+   * Runs the children in order. A child that can absorb the next one (a Conv2d followed by a ReLU) runs
+   * both as one fused op, with identical results, unless either has forward hooks (which then see the
+   * unfused intermediate).
+   */
   forward(x: Tensor): Tensor {
-    for (const layer of this.children() as Module[]) x = layer.forward(x);
+    const layers = this.children() as Module[];
+    for (let i = 0; i < layers.length; i++) {
+      const next = layers[i + 1];
+      const fused = next ? fusedPair(layers[i], next) : null;
+      if (fused) {
+        x = fused(x);
+        i++;
+      } else {
+        x = layers[i].forward(x);
+      }
+    }
     return x;
   }
 }

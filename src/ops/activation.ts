@@ -8,7 +8,6 @@ import { mul, sub, unaryConst } from './arithmetic.js';
 import { sum } from './reduce.js';
 import { sigmoidBackwardRef, sigmoidRef, tanhBackwardRef, tanhRef } from './activation-kernels.js';
 import { defineActivation } from './define-activation.js';
-import { foldRelu } from './deferred-affine.js';
 import type { ActivationArgs, ActivationBackwardArgs, FloatArray } from '../backend/backend.js';
 import { runKernel } from '../backend/registry.js';
 import { relu6BackwardRef, relu6Ref, reluBackwardRef, reluRef } from '../backend/js/pointwise.js';
@@ -27,16 +26,14 @@ declare module '../backend/backend.js' {
   }
 }
 
-const reluActivation = defineActivation({
+/** max(0, x); NaN passes. */
+export const relu = defineActivation({
   name: 'relu',
   backwardName: 'reluBackward',
   gradFrom: 'input',
   reference: reluRef,
   referenceBackward: reluBackwardRef,
 });
-
-/** max(0, x); NaN passes. Computed in the pass of a deferred batch norm (+ residual) it follows. */
-export const relu = (x: Tensor): Tensor => foldRelu(x) ?? reluActivation(x);
 
 /**
  * The gradient through a ReLU fused into the op that produced y (its output): dy where y > 0, else 0

@@ -8,17 +8,15 @@ import { record, type GradFn } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
 import type { FloatArray } from '../backend/backend.js';
-import { relu as reluOp } from './activation.js';
-import { add } from './arithmetic.js';
-import { deferredAffine } from './deferred-affine.js';
+import { reluBackwardFromOutput } from './activation.js';
 
 export interface BatchNormOptions {
   training: boolean;
   momentum?: number; // running = (1 - momentum) * running + momentum * batch, as in PyTorch
   eps?: number;
-  /** 'relu': relu(batchNorm(x)) (Keras's activation argument), computed in the batch norm's pass. */
+  /** 'relu': relu(batchNorm(x)) as one op (Keras's activation argument). */
   activation?: 'relu';
-  /** A tensor of x's shape added to the normalised values before the activation (a residual connection), in the same pass. */
+  /** A tensor of x's shape added to the normalised values before the activation (a residual connection). */
   residual?: Tensor;
 }
 
@@ -88,11 +86,18 @@ export function batchNorm(
   // y = (x - mean) * scale + bias per channel
   const scale = invStd.map((s, c) => s * (weight ? weight.data[c] : 1));
   const shift = bias ? Float64Array.from(bias.data as FloatArray) : new Float64Array(channels);
-  // Deferred: an add and a ReLU that follow fold into the pass that computes it (deferred-affine.ts).
-  const out = deferredAffine(x, { channels, center: mean, scale, shift, second: null, relu: false });
-  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
-  const normalized = record(out, 'batchNorm', inputs, (upstream) => {
-    const g = upstream.data as FloatArray;
+  const y = allocate(x.dtype, x.size) as FloatArray;
+  const second = residual
+    ? { x2: residual.data as FloatArray, center2: new Float64Array(channels), scale2: new Float64Array(channels).fill(1) }
+    : null;
+  runKernel('channelAffine', { channels, center: mean, scale, shift, second, relu }, xd, y);
+  const out = new Tensor(y, x.shape);
+
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : []), ...(residual ? [residual] : [])];
+  const op = `batchNorm${residual ? 'Add' : ''}${relu ? 'Relu' : ''}`;
+  return record(out, op, inputs, (upstream) => {
+    const gradOut = relu ? reluBackwardFromOutput(y, upstream) : upstream;
+    const g = gradOut.data as FloatArray;
     // Per-channel sums of dy and of dy * (x - mean), shared by all three gradients.
     const sumDy = new Float64Array(channels);
     const sumDyXc = new Float64Array(channels);
@@ -124,8 +129,7 @@ export function batchNorm(
       dx,
       ...(weight ? [() => perChannel(sumDyXhat, weight)] : []),
       ...(bias ? [() => perChannel(sumDy, bias)] : []),
+      ...(residual ? [() => gradOut] : []),
     ];
   });
-  const summed = residual ? add(normalized, residual) : normalized;
-  return relu ? reluOp(summed) : summed;
 }

@@ -25,10 +25,8 @@ export class Tensor {
   readonly dtype: DType;
   /** Number of values (the product of the shape). */
   readonly size: number;
-  /** The values, row-major; null for a shape-only tensor, or a deferred one not read yet. */
-  private values: TypedArray | null;
-  /** Computes the values of a deferred tensor on first read (see Tensor.deferred). */
-  private pending: (() => TypedArray) | null = null;
+  /** The values, row-major; null for a shape-only tensor. */
+  private readonly values: TypedArray | null;
   /** Whether backward() should compute a gradient for this tensor. */
   requiresGrad: boolean;
   /** Gradient filled by backward() on leaves (and on tensors marked with retainGrad). */
@@ -38,7 +36,7 @@ export class Tensor {
   /** Keep .grad on this non-leaf tensor during backward. */
   retainsGrad = false;
 
-  /** data: the values, row-major; or a dtype alone for a shape-only (shapeOnly()) or deferred (Tensor.deferred) tensor. */
+  /** data: the values, row-major; or a dtype alone for a shape-only tensor (made by shapeOnly()). */
   constructor(data: TypedArray | DType, shape: Shape, requiresGrad = false) {
     assertValidShape(shape, 'Tensor');
     this.size = sizeOf(shape);
@@ -60,25 +58,9 @@ export class Tensor {
     this.requiresGrad = requiresGrad;
   }
 
-  /**
-   * A tensor whose values compute(), which must return shape's size of dtype, gives on first read. An op
-   * returns one when a consumer may fold its last pass into its own kernel (a batch norm's output, which an
-   * add and a ReLU take into one pass: src/ops/deferred-affine.ts); any other reader computes it.
-   */
-  static deferred(shape: Shape, dtype: DType, compute: () => TypedArray): Tensor {
-    const t = new Tensor(dtype, shape);
-    t.pending = compute;
-    return t;
-  }
-
   /** The values, row-major. Optimisers update parameters through it in place. */
   get data(): TypedArray {
     if (this.values === null) {
-      if (this.pending) {
-        this.values = this.pending();
-        this.pending = null;
-        return this.values;
-      }
       throw new Error(
         `Tensor.data: this ${this.dtype} ${formatShape(this.shape)} tensor is shape-only (a shape and a dtype, for shape ` +
           'inference): it has no values to read; ops give shape-only results for it, code reading values needs a real tensor',
@@ -87,14 +69,9 @@ export class Tensor {
     return this.values;
   }
 
-  /** Whether the values are still to be computed (nobody has read a deferred tensor yet). */
-  get isDeferred(): boolean {
-    return this.pending !== null;
-  }
-
   /** True for a tensor without values, on which ops only infer their output's shape (see shapeOnly()). */
   get isShapeOnly(): boolean {
-    return this.values === null && this.pending === null;
+    return this.values === null;
   }
   get ndim(): number {
     return this.shape.length;
