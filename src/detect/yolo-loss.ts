@@ -57,6 +57,11 @@ function checkPositive(value: number, name: string): number {
   return value;
 }
 
+/** A term that does not apply (a scalar 0). */
+function zeroTerm(): Tensor {
+  return new Tensor(new Float32Array(1), []);
+}
+
 /** Per prediction, the best IoU with any object of its image (detached): [N, H, W, B]. */
 function bestOverlap(predicted: Tensor, boxesPerImage: number[][][]): Tensor {
   const [n, h, w, b] = predicted.shape;
@@ -135,17 +140,16 @@ export class YoloLoss {
 
   private landmarkTerm(view: Tensor, t: YoloTargets, divisor: number): Tensor {
     const l = this.options.numLandmarks ?? 0;
-    if (l === 0 || !t.landmarks || !t.landmarkMask) return new Tensor(new Float32Array(1), []);
+    if (l === 0 || !t.landmarks || !t.landmarkMask) return zeroTerm();
     const predicted = narrow(view, 4, 5 + this.options.numClasses, 2 * l);
     return predicted.sub(t.landmarks).square().mul(t.landmarkMask).sum().mul(0.5 / divisor);
   }
 
   private region(view: Tensor, s: number, t: YoloTargets, boxesPerImage: number[][][]): Record<keyof YoloLossTerms, Tensor> {
-    const n = view.shape[0];
-    const [nb, h, w, b] = [n, view.shape[1], view.shape[2], view.shape[3]];
+    const [n, h, w, b] = view.shape;
     const xy = sigmoid(narrow(view, 4, 0, 2));
     const wh = narrow(view, 4, 2, 2);
-    const objectness = sigmoid(narrow(view, 4, 4, 1)).reshape([nb, h, w, b]);
+    const objectness = sigmoid(narrow(view, 4, 4, 1)).reshape([n, h, w, b]);
     const predicted = decodeBoxes(view.detach(), this.scales[s]);
     const responsible = t.responsible;
     const others = responsible.mul(-1).add(1);
@@ -181,7 +185,6 @@ export class YoloLoss {
     const objectness = binaryCrossEntropyWithLogits(objectLogits, objectTarget);
     const logits = narrow(view, 4, 5, this.options.numClasses);
     const classes = binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
-    const zero = new Tensor(new Float32Array(1), []);
-    return { box, objectness, noObject: zero, classes, landmarks: this.landmarkTerm(view, t, assigned) };
+    return { box, objectness, noObject: zeroTerm(), classes, landmarks: this.landmarkTerm(view, t, assigned) };
   }
 }

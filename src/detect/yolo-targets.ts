@@ -4,6 +4,7 @@
 // objects that land on the same cell and anchor: the later one wins, as in Darknet.
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
+import { shapeIou } from './anchors.js';
 import { checkYoloSpec, type YoloScale, type YoloSpec } from './yolo-decode.js';
 
 /** One image's objects, in YOLO's label format. */
@@ -61,12 +62,6 @@ function checkObject(box: number[], cls: number, numClasses: number, image: numb
   if (!(cx >= 0 && cx <= 1 && cy >= 0 && cy <= 1)) throw new Error(`${where}: box centre (${cx}, ${cy}) is outside the image; centres are normalised to [0, 1]`);
   if (!(w > 0 && h > 0)) throw new Error(`${where}: box size ${w} x ${h} must be positive`);
   if (!(Number.isInteger(cls) && cls >= 0 && cls < numClasses)) throw new Error(`${where}: class ${cls} is not in 0..${numClasses - 1}`);
-}
-
-/** IoU of two (w, h) shapes with the same centre. */
-function shapeIou(w: number, h: number, aw: number, ah: number): number {
-  const inter = Math.min(w, aw) * Math.min(h, ah);
-  return inter / (w * h + aw * ah - inter);
 }
 
 /**
