@@ -1,4 +1,4 @@
-// convkit optimisers: SGD, Adam, AdamW, RMSprop, learning-rate schedules and gradient clipping.
+// convkit optimisers: SGD, Adam, AdamW, RMSprop, L-BFGS, learning-rate schedules and gradient clipping.
 import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export {
   Optimizer,
@@ -13,6 +13,8 @@ export {
 } from './optimizer.js';
 export { SGD, sgdUpdate, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, adamUpdate, type AdamOptions, type AdamBuffers } from './adam.js';
+export { LBFGS, lbfgsDirection, type LBFGSOptions, type LossClosure } from './lbfgs.js';
+export { strongWolfe, cubicInterpolate, type DirectionalObjective, type StrongWolfeOptions, type LineSearchResult } from './strong-wolfe.js';
 export { RMSprop, rmspropUpdate, type RMSpropOptions, type RMSpropBuffers } from './rmsprop.js';
 export {
   LRScheduler,
