@@ -68,7 +68,7 @@ describe('lbfgsDirection', () => {
     }
     const ro = steps.map((s, k) => 1 / s.reduce((acc, v, i) => acc + v * dirs[k][i], 0));
     const hDiag = 0.7;
-    let H = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? hDiag : 0)));
+    let H: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? hDiag : 0)));
     steps.forEach((s, k) => {
       const y = dirs[k];
       const r = ro[k];
