@@ -13,3 +13,11 @@ export {
 export { precisionRecallChart, type PrecisionRecallChartOptions } from './precision-recall-chart.js';
 export { kmeansAnchors, anchorFitness, shapeIou, type KmeansAnchors, type KmeansAnchorsOptions, type AnchorFitness, type AnchorFitnessOptions } from './anchors.js';
 export { TinyYolo, TINY_YOLO_VOC_ANCHORS, type TinyYoloOptions } from './tiny-yolo.js';
+export { batchObjects, type ImageObjects } from './batch-objects.js';
+export { yoloDetections, type YoloDetectionOptions, type YoloImageDetections } from './yolo-detections.js';
+export { evaluateDetector, type EvaluateDetectorOptions } from './evaluate-detector.js';
+export { detectionLoss, detectionValidation, trainDetector, type DetectionLoss, type TrainDetectorOptions } from './train-detector.js';
+export {
+  DETECTOR_METADATA_KEY, detectorInfoOf, serializeDetector, checkDetectorInfo, detectorInfo, unpackDetector, parseDetector,
+  type DetectorInfo, type LoadedDetector,
+} from './detector-bundle.js';

@@ -36,6 +36,10 @@ export class TinyYolo extends Module {
   readonly spec: YoloSpec;
   /** Input pixels per grid cell. */
   readonly stride: number;
+  /** The options it was built with (what a saved detector records to rebuild it). */
+  readonly width: number;
+  readonly depth: number;
+  readonly inChannels: number;
 
   constructor(options: TinyYoloOptions) {
     super();
@@ -49,6 +53,9 @@ export class TinyYolo extends Module {
     this.scale = { anchors: (options.anchors ?? TINY_YOLO_VOC_ANCHORS).map(([w, h]) => [w, h] as const) };
     checkYoloSpec(this.spec, this.scale, 'TinyYolo');
     this.stride = 2 ** depth;
+    this.width = width;
+    this.depth = depth;
+    this.inChannels = inChannels;
     const filters = (k: number) => Math.max(4, Math.round(16 * 2 ** k * width));
     const layers: Record<string, Module> = {};
     let c = inChannels;
