@@ -21,3 +21,12 @@ export {
   DETECTOR_METADATA_KEY, detectorInfoOf, serializeDetector, checkDetectorInfo, detectorInfo, unpackDetector, parseDetector,
   type DetectorInfo, type LoadedDetector,
 } from './detector-bundle.js';
+export { parseYoloLabels, formatYoloLabels, normalisePixelBox, type ImageLabels, type AnnotatedImage } from './yolo-labels.js';
+export { parseDatasetYaml, type DatasetYaml } from './dataset-yaml.js';
+export { parseCocoJson, type CocoDetection } from './coco-json.js';
+export { parseVocXml, type VocOptions } from './voc-xml.js';
+export { letterbox, letterboxTransform, letterboxBoxes, unletterboxBoxes, type LetterboxTransform, type LetterboxOptions, type LetterboxBoxesOptions } from './letterbox.js';
+export {
+  DetectionDataset, boxSizes,
+  type DetectionRecord, type DetectionDatasetOptions, type DetectionSample, type DetectionBatch, type BoxSizeOptions,
+} from './detection-dataset.js';

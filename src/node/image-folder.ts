@@ -12,6 +12,8 @@ import { type Generator, defaultGenerator } from '../util/random.js';
 import { type Batch, type Dataset, type Indices, type Sample, Subset, checkIndex } from '../data/dataset.js';
 import type { RawImage } from '../data/image.js';
 import { readRawImage } from './image-io.js';
+import { listFiles } from './list-files.js';
+import { forEachConcurrently } from '../util/concurrently.js';
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif'] as const;
 
@@ -177,35 +179,4 @@ async function classFolders(root: string): Promise<string[]> {
     throw new Error(`ImageFolder: '${root}' has no class folders; put each class's images in its own sub-folder (root/cat/1.png, root/dog/2.png)`);
   }
   return classes;
-}
-
-/** Files under folder, recursively (like torchvision's os.walk), sorted by path; hidden ones (macOS ._ files) skipped. */
-async function listFiles(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) files.push(...(await listFiles(path)));
-    else if (entry.isFile()) files.push(path);
-  }
-  return files.sort();
-}
-
-/** Run task(0..count-1) with at most `limit` in flight; the first failure stops new tasks and is rethrown. */
-async function forEachConcurrently(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < count) {
-      const index = next++;
-      try {
-        await task(index);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }

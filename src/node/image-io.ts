@@ -59,6 +59,16 @@ export async function readRawImage(path: string, options: DecodeOptions = {}): P
   }
 }
 
+/** An image file's width and height after EXIF orientation, from its header (nothing is decoded). */
+export async function readImageSize(path: string): Promise<{ width: number; height: number }> {
+  try {
+    const { autoOrient } = await sharp(path).metadata();
+    return { width: autoOrient.width, height: autoOrient.height };
+  } catch (error) {
+    throw new Error(`readImageSize: '${path}' is not an image sharp can read (sharp: ${(error as Error).message})`, { cause: error });
+  }
+}
+
 /** An image file as a float32 tensor [H, W, C] in [0, 1]; channels default to 3 (RGB). */
 export async function readImage(path: string, options: DecodeOptions = {}): Promise<Tensor> {
   return imageToTensor(await readRawImage(path, { channels: 3, ...options }));

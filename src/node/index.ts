@@ -24,3 +24,6 @@ export { ModelCheckpoint, saveTrainingState, loadTrainingState } from './model-c
 export { jsonLog } from './json-log.js';
 export { datasetNames, getDataset, openDataset, type OpenDatasetOptions } from './dataset-registry.js';
 export { saveTrainedModel, loadTrainedModel, loadTrainedModelInfo } from './trained-model-files.js';
+export { readDatasetYaml, readYoloDataset, labelPathFor, type DetectionSplit, type AnnotatedImageFile, type DetectionAnnotations, type ReadYoloOptions } from './yolo-dataset-files.js';
+export { readCocoDataset, readVocDataset, type ReadCocoOptions, type ReadVocOptions } from './coco-voc-files.js';
+export { loadDetectionDataset, loadYoloDataset, type LoadDetectionOptions } from './load-detection-dataset.js';
