@@ -32,9 +32,9 @@ export function parseYoloLabels(text: string, source: string, numClasses: number
     if (!(Number.isInteger(cls) && cls >= 0 && cls < numClasses)) {
       throw new Error(`${where}: class ${fields[0]} is out of range: the dataset has ${numClasses} classes (ids 0..${numClasses - 1})`);
     }
-    const outside = (['cx', 'cy', 'w', 'h'] as const).filter((_, k) => !(values[k + 1] >= 0 && values[k + 1] <= 1));
+    const outside = ['cx', 'cy', 'w', 'h'].flatMap((name, k) => (values[k + 1] >= 0 && values[k + 1] <= 1 ? [] : [`${name} = ${values[k + 1]}`]));
     if (outside.length > 0) {
-      throw new Error(`${where}: ${outside.map((n) => `${n} = ${values[['cx', 'cy', 'w', 'h'].indexOf(n) + 1]}`).join(', ')} outside [0, 1]; coordinates are normalised by the image size: '${line.trim()}'`);
+      throw new Error(`${where}: ${outside.join(', ')} outside [0, 1]; coordinates are normalised by the image size: '${line.trim()}'`);
     }
     if (!(w > 0 && h > 0)) throw new Error(`${where}: box size ${w} x ${h}; width and height must be positive: '${line.trim()}'`);
     labels.classes.push(cls);
