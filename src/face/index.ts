@@ -3,3 +3,4 @@ import '../backend/fast-default.js'; // the WebAssembly kernels are the default,
 export type { FaceGallery, GalleryMatch, GalleryMatchBy, GalleryQueryOptions, DescriptorMetric } from './gallery.js';
 export { MemoryFaceGallery } from './memory-gallery.js';
 export { euclideanDistance, cosineDistance, descriptorDistance } from './descriptor-distance.js';
+export type { FaceStore, FaceInput, FaceBox, PersonRecord, StoredFace, FaceStoreExport } from './face-store.js';

@@ -27,3 +27,4 @@ export { saveTrainedModel, loadTrainedModel, loadTrainedModelInfo } from './trai
 export { readDatasetYaml, readYoloDataset, labelPathFor, type DetectionSplit, type AnnotatedImageFile, type DetectionAnnotations, type ReadYoloOptions } from './yolo-dataset-files.js';
 export { readCocoDataset, readVocDataset, type ReadCocoOptions, type ReadVocOptions } from './coco-voc-files.js';
 export { loadDetectionDataset, loadYoloDataset, type LoadDetectionOptions } from './load-detection-dataset.js';
+export { openSqliteFaceStore, SqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
