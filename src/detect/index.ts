@@ -30,3 +30,4 @@ export {
   DetectionDataset, boxSizes,
   type DetectionRecord, type DetectionDatasetOptions, type DetectionSample, type DetectionBatch, type BoxSizeOptions,
 } from './detection-dataset.js';
+export { trainingCurveChart, type TrainingCurveChartOptions } from './training-curve-chart.js';

@@ -28,3 +28,4 @@ export { readDatasetYaml, readYoloDataset, labelPathFor, type DetectionSplit, ty
 export { readCocoDataset, readVocDataset, type ReadCocoOptions, type ReadVocOptions } from './coco-voc-files.js';
 export { loadDetectionDataset, loadYoloDataset, type LoadDetectionOptions } from './load-detection-dataset.js';
 export { openSqliteFaceStore, SqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
+export { saveDetector, loadDetector } from './detector-files.js';

@@ -14,10 +14,13 @@ import { loadCheckpoint, saveCheckpoint } from './weights-files.js';
 export interface ModelCheckpointOptions extends MonitorOptions {
   /** Save only when the monitored value (default 'valLoss') beats the best so far (default false: every epoch). */
   saveBestOnly?: boolean;
+  /** What the run trains (e.g. a detector's description), saved in every checkpoint; loadTrainingState returns it as `runInfo`. */
+  runInfo?: JsonValue;
 }
 
 export class ModelCheckpoint implements Callback {
   readonly saveBestOnly: boolean;
+  readonly runInfo: JsonValue | undefined;
   private readonly monitor: Monitor;
   private best: number | undefined;
 
@@ -27,6 +30,7 @@ export class ModelCheckpoint implements Callback {
   ) {
     if (typeof path !== 'string' || path === '') throw new Error(`ModelCheckpoint: path must be a file name, got ${JSON.stringify(path)}`);
     this.saveBestOnly = options.saveBestOnly ?? false;
+    this.runInfo = options.runInfo;
     this.monitor = new Monitor(options, 'ModelCheckpoint');
   }
 
@@ -39,7 +43,7 @@ export class ModelCheckpoint implements Callback {
 
   async onEpochEnd(logs: EpochLogs, context: TrainingContext): Promise<void> {
     if (this.saveBestOnly && !this.isBest(logs)) return;
-    await saveTrainingState(this.path, context.model, context.optimizer, context.progress());
+    await saveTrainingState(this.path, context.model, context.optimizer, context.progress(), this.runInfo);
   }
 
   private isBest(logs: EpochLogs): boolean {
@@ -51,9 +55,10 @@ export class ModelCheckpoint implements Callback {
 }
 
 /** Write model, optimiser and progress as one checkpoint file (safetensors), atomically. */
-export async function saveTrainingState(path: string, model: Module, optimizer: AnyOptimizer, progress: TrainingProgress): Promise<void> {
+export async function saveTrainingState(path: string, model: Module, optimizer: AnyOptimizer, progress: TrainingProgress, runInfo?: JsonValue): Promise<void> {
   const extra: Record<string, JsonValue> = { history: JSON.parse(JSON.stringify(progress.history)) as JsonValue };
   if (progress.scheduler) extra.scheduler = { ...progress.scheduler };
+  if (runInfo !== undefined) extra.runInfo = runInfo;
   await saveCheckpoint(path, {
     model,
     optimizerState: optimizer.stateDict(),
@@ -75,5 +80,5 @@ export async function loadTrainingState(path: string): Promise<TrainingState> {
     { epoch: checkpoint.epoch, step: checkpoint.step, seed: rng?.seed, history: extra.history, scheduler: extra.scheduler ?? undefined },
     where,
   );
-  return { model: checkpoint.model, optimizer: checkpoint.optimizerState as OptimizerStateDict, progress };
+  return { model: checkpoint.model, optimizer: checkpoint.optimizerState as OptimizerStateDict, progress, ...(extra.runInfo !== undefined ? { runInfo: extra.runInfo } : {}) };
 }

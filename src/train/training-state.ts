@@ -4,6 +4,7 @@ import type { StateDict } from '../nn/module.js';
 import type { OptimizerStateDict } from '../optim/optimizer.js';
 import type { LRSchedulerState } from '../optim/lr-scheduler.js';
 import type { EpochLogs } from './history.js';
+import type { JsonValue } from '../io/json-value.js';
 
 /** Where training stands after an epoch: everything but the tensors. */
 export interface TrainingProgress {
@@ -24,6 +25,8 @@ export interface TrainingState {
   model: StateDict;
   optimizer: OptimizerStateDict;
   progress: TrainingProgress;
+  /** What the run trains, as the checkpoint recorded it (ModelCheckpoint's runInfo). */
+  runInfo?: JsonValue;
 }
 
 /** Check that a value read back from storage has the shape of TrainingProgress; throw naming what is wrong. */
