@@ -38,6 +38,6 @@ export function trainingCurveChart(epochs: readonly EpochLogs[], options: Traini
   const losses = LOSS_NAMES.map((name) => series(epochs, name, name === 'loss' ? 'loss (total)' : name)).filter((s): s is LineSeries => s !== null);
   const panels = [lineChart(losses, { width, height, title: 'Training loss per image', xLabel: 'Epoch', yLabel: 'Loss', xRange })];
   const maps = MAP_NAMES.map(([name, label]) => series(epochs, name, label)).filter((s): s is LineSeries => s !== null);
-  if (maps.length > 0) panels.push(lineChart(maps, { width, height, title: 'Validation mAP', xLabel: 'Epoch', yLabel: 'mAP', xRange, yRange: [0, 1], legend: 'bottom-right' }));
+  if (maps.length > 0) panels.push(lineChart(maps, { width, height, title: 'Validation mAP', xLabel: 'Epoch', yLabel: 'mAP', xRange, yRange: [0, 1], legend: 'top-left' }));
   return stack(panels);
 }

@@ -1,6 +1,9 @@
 // A tiny synthetic detection set for tests: coloured squares on dark noise, the colour is the class (red 0,
 // green 1). Targets come as a detection dataset's batches do: y [M, 6] rows (image in batch, class, cx, cy, w, h).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Tensor } from '../../src/index.js';
+import { writeImage } from '../../src/node/image-io.js';
 import type { Batch, Dataset, Indices, Sample } from '../../src/data/dataset.js';
 
 const COLOURS = [
@@ -64,4 +67,21 @@ export class SquareScenes implements Dataset {
     });
     return { x: new Tensor(x, [indices.length, this.size, this.size, 3]), y: new Tensor(Float32Array.from(rows), [rows.length / 6, 6]) };
   }
+}
+
+/** Write the scenes as an Ultralytics dataset (images/<split>/*.png, labels/<split>/*.txt, data.yaml) under `dir`. */
+export async function writeSquareScenes(dir: string, splits: Record<string, SquareScenes>): Promise<string> {
+  for (const [split, scenes] of Object.entries(splits)) {
+    await mkdir(join(dir, 'images', split), { recursive: true });
+    await mkdir(join(dir, 'labels', split), { recursive: true });
+    for (let i = 0; i < scenes.length; i++) {
+      const { x, y } = scenes.get(i);
+      await writeImage(join(dir, 'images', split, `${i}.png`), x);
+      const rows = y.toArray() as number[][];
+      await writeFile(join(dir, 'labels', split, `${i}.txt`), rows.map((r) => r.map((v, k) => (k === 0 ? String(v) : v.toFixed(6))).join(' ')).join('\n') + '\n');
+    }
+  }
+  const yaml = join(dir, 'data.yaml');
+  await writeFile(yaml, `path: .\n${Object.keys(splits).map((s) => `${s}: images/${s}`).join('\n')}\nnames: [red, green]\n`);
+  return yaml;
 }

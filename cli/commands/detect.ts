@@ -1,0 +1,10 @@
+// convkit detect ...: object detection (issue 11). This file only assembles the subcommands, one file each.
+import { Command } from 'commander';
+import { detectTrainCommand } from './detect-train.js';
+import { detectValCommand } from './detect-val.js';
+
+export function detectCommand(): Command {
+  const detect = new Command('detect').description('object detection: train a YOLO detector, measure its mAP');
+  for (const sub of [detectTrainCommand(), detectValCommand()]) detect.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+  return detect;
+}
