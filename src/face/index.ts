@@ -1,6 +1,19 @@
-// convkit/face: face verification and recognition (descriptors, distances, galleries of enrolled people).
+// convkit/face: face verification and recognition (detection, landmarks, alignment, descriptors, galleries of enrolled people).
 import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export type { FaceGallery, GalleryMatch, GalleryMatchBy, GalleryQueryOptions, DescriptorMetric } from './gallery.js';
 export { MemoryFaceGallery } from './memory-gallery.js';
 export { euclideanDistance, cosineDistance, descriptorDistance } from './descriptor-distance.js';
 export type { FaceStore, FaceInput, FaceBox, PersonRecord, StoredFace, FaceStoreExport } from './face-store.js';
+export { verify, DEFAULT_THRESHOLDS, type VerifyOptions, type Verification } from './verify.js';
+export { identify, type IdentifyOptions, type IdentifiedFace } from './identify.js';
+export {
+  describeFaces, faceLandmarks, descriptorInput, FACE_ALIGNMENTS,
+  type FaceModels, type FaceAlignment, type DescribeFacesOptions, type DescribedFace,
+} from './describe-faces.js';
+export { detectFacesSsd, ssdFaceCandidates, type DetectFacesSsdOptions, type DetectedFace } from './detect-faces-ssd.js';
+export { SsdMobilenetV1, decodeSsd, SSD_INPUT_SIZE, SSD_ANCHORS, type SsdOutputs, type SsdCandidate } from './ssd-mobilenet.js';
+export { FaceLandmark68Net, LANDMARK_INPUT_SIZE, type FaceLandmark68NetOptions } from './landmark-net.js';
+export { FaceRecognitionNet, DESCRIPTOR_INPUT_SIZE, DESCRIPTOR_LENGTH } from './recognition-net.js';
+export { faceChip, faceChipTransform, similarityTransform, alignedBox, type FaceChipOptions, type SimilarityTransform, type Point } from './face-chip.js';
+export { squareCrop, clipToImage, cropToImage, type SquareCrop, type PixelRect, type PadPlacement } from './face-crop.js';
+export { FACE_API_MEAN_RGB } from './face-api-weights.js';

@@ -29,3 +29,4 @@ export { readCocoDataset, readVocDataset, type ReadCocoOptions, type ReadVocOpti
 export { loadDetectionDataset, loadYoloDataset, type LoadDetectionOptions } from './load-detection-dataset.js';
 export { openSqliteFaceStore, SqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
 export { saveDetector, loadDetector } from './detector-files.js';
+export { loadFaceModels, loadFaceApiWeights, faceApiModelDir, FACE_API_MODELS, type FaceApiModelName, type LoadFaceModelsOptions } from './face-api-models.js';

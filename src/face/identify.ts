@@ -1,0 +1,36 @@
+// 1:K recognition: every face in an image, matched against the enrolled people of a gallery. Enrolling or
+// removing someone changes the gallery only; nothing is retrained.
+import type { RawImage } from '../data/image.js';
+import type { FaceGallery, GalleryMatch, GalleryQueryOptions } from './gallery.js';
+import { checkMetric } from './descriptor-distance.js';
+import { describeFaces, type DescribeFacesOptions, type DescribedFace, type FaceModels } from './describe-faces.js';
+import { resolveThreshold } from './verify.js';
+
+export interface IdentifyOptions extends DescribeFacesOptions, GalleryQueryOptions {
+  /** Candidates to return per face, nearest first (default 1). */
+  k?: number;
+  /** The best candidate is a match when at or below this distance (default DEFAULT_THRESHOLDS[metric]). */
+  threshold?: number;
+}
+
+export interface IdentifiedFace extends DescribedFace {
+  /** The nearest person, or null ("unknown") when even they are farther than the threshold. */
+  match: GalleryMatch | null;
+  /** The k nearest people, nearest first, whatever their distance. */
+  candidates: GalleryMatch[];
+}
+
+export async function identify(image: RawImage, gallery: FaceGallery, models: FaceModels, options: IdentifyOptions = {}): Promise<IdentifiedFace[]> {
+  const { k = 1, threshold, by, metric = 'euclidean', ...describeOptions } = options;
+  checkMetric('identify', metric);
+  const limit = resolveThreshold('identify', metric, threshold);
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`identify: k must be a positive integer, got ${k}`);
+  const faces = await describeFaces(image, models, describeOptions);
+  return Promise.all(
+    faces.map(async (face) => {
+      const candidates = await gallery.nearest(face.descriptor, k, { by, metric });
+      const best = candidates[0];
+      return { ...face, match: best && best.distance <= limit ? best : null, candidates };
+    }),
+  );
+}
