@@ -143,20 +143,3 @@ export class DetectionDataset implements Dataset {
     return { x: new Tensor(x, [indices.length, first.height, first.width, first.channels]), y: new Tensor(Float32Array.from(rows), [rows.length / 6, 6]) };
   }
 }
-
-export interface BoxSizeOptions {
-  /** The network's input size: each image is letterboxed to it (default 416). */
-  size?: number | readonly [number, number];
-  /** Pixels per grid cell (default 32, YOLOv2's stride): sizes come back in grid cells, as Darknet writes anchors. */
-  stride?: number;
-}
-
-/** Every object's [w, h] in grid cells of the letterboxed input (kmeansAnchors' input). */
-export function boxSizes(images: readonly AnnotatedImage[], options: BoxSizeOptions = {}): [number, number][] {
-  const { size = 416, stride = 32 } = options;
-  if (!(stride > 0)) throw new Error(`boxSizes: stride must be positive, got ${stride}`);
-  return images.flatMap((image) => {
-    const t = letterboxTransform(image.width, image.height, size);
-    return image.boxes.map(([, , w, h]) => [(w * image.width * t.scale) / stride, (h * image.height * t.scale) / stride] as [number, number]);
-  });
-}

@@ -27,7 +27,9 @@ export { parseCocoJson, type CocoDetection } from './coco-json.js';
 export { parseVocXml, type VocOptions } from './voc-xml.js';
 export { letterbox, letterboxTransform, letterboxBoxes, unletterboxBoxes, type LetterboxTransform, type LetterboxOptions, type LetterboxBoxesOptions } from './letterbox.js';
 export {
-  DetectionDataset, boxSizes,
-  type DetectionRecord, type DetectionDatasetOptions, type DetectionSample, type DetectionBatch, type BoxSizeOptions,
+  DetectionDataset, type DetectionRecord, type DetectionDatasetOptions, type DetectionSample, type DetectionBatch,
 } from './detection-dataset.js';
 export { trainingCurveChart, type TrainingCurveChartOptions } from './training-curve-chart.js';
+export { boxSizes, datasetAnchors, type BoxSizeOptions } from './dataset-anchors.js';
+export { digitScene, digitSceneOptions, type DigitScene, type DigitSceneOptions } from './digit-scenes.js';
+export { proceduralTexture, TEXTURE_KINDS, type TextureKind } from './procedural-texture.js';

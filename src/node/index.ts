@@ -30,3 +30,4 @@ export { loadDetectionDataset, loadYoloDataset, type LoadDetectionOptions } from
 export { openSqliteFaceStore, SqliteFaceStore, type SqliteFaceStoreOptions } from './sqlite-face-store.js';
 export { saveDetector, loadDetector } from './detector-files.js';
 export { loadFaceModels, loadFaceApiWeights, faceApiModelDir, FACE_API_MODELS, type FaceApiModelName, type LoadFaceModelsOptions } from './face-api-models.js';
+export { makeMnistDetectionDataset, type MnistDetectionOptions, type MnistDetectionSummary } from './mnist-detection-dataset.js';
