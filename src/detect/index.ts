@@ -33,3 +33,8 @@ export { trainingCurveChart, type TrainingCurveChartOptions } from './training-c
 export { boxSizes, datasetAnchors, type BoxSizeOptions } from './dataset-anchors.js';
 export { digitScene, digitSceneOptions, type DigitScene, type DigitSceneOptions } from './digit-scenes.js';
 export { proceduralTexture, TEXTURE_KINDS, type TextureKind } from './procedural-texture.js';
+export { detect, type DetectOptions, type DetectedBox } from './detect.js';
+export type { YoloDetector, DetectorInput } from './detector.js';
+export { tileOrigins, cropImage } from './tiles.js';
+export { FaceApiTinyYolov2, type FaceApiTinyYolov2Kind, type FaceApiTinyYolov2Options } from './pretrained/face-api-tiny-yolov2.js';
+export { tinyFaceDetector, TINY_FACE_DETECTOR_ANCHORS, TINY_FACE_DETECTOR_MEAN_RGB, TINY_FACE_DETECTOR_MODEL } from './pretrained/tiny-face-detector.js';

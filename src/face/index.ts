@@ -17,3 +17,5 @@ export { FaceRecognitionNet, DESCRIPTOR_INPUT_SIZE, DESCRIPTOR_LENGTH } from './
 export { faceChip, faceChipTransform, similarityTransform, alignedBox, type FaceChipOptions, type SimilarityTransform, type Point } from './face-chip.js';
 export { squareCrop, clipToImage, cropToImage, type SquareCrop, type PixelRect, type PadPlacement } from './face-crop.js';
 export { FACE_API_MEAN_RGB } from './face-api-weights.js';
+export { detectFaces, loadTinyFaceDetector, type DetectFacesOptions } from './detect-faces.js';
+export { readFaceApiModel, setFaceApiWeightsReader, getFaceApiWeightsReader, faceApiWeightsFromUrl, type FaceApiWeightsReader } from './face-api-reader.js';

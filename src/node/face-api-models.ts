@@ -8,6 +8,7 @@ import { SsdMobilenetV1 } from '../face/ssd-mobilenet.js';
 import { FaceLandmark68Net } from '../face/landmark-net.js';
 import { FaceRecognitionNet } from '../face/recognition-net.js';
 import type { FaceModels } from '../face/describe-faces.js';
+import { getFaceApiWeightsReader, setFaceApiWeightsReader } from '../face/face-api-reader.js';
 
 /** The models in face-api's model/ folder that ConvKit can build. */
 export const FACE_API_MODELS = ['ssd_mobilenetv1_model', 'face_landmark_68_model', 'face_landmark_68_tiny_model', 'face_recognition_model', 'tiny_face_detector_model'] as const;
@@ -49,3 +50,6 @@ export async function loadFaceModels(options: LoadFaceModelsOptions = {}): Promi
     descriptor: FaceRecognitionNet.fromFaceApi(descriptor),
   };
 }
+
+// The core's default models (detectFaces' tiny face detector) read the package through this loader.
+if (!getFaceApiWeightsReader()) setFaceApiWeightsReader((model) => loadFaceApiWeights(model as FaceApiModelName));
