@@ -38,3 +38,5 @@ export type { YoloDetector, DetectorInput } from './detector.js';
 export { tileOrigins, cropImage } from './tiles.js';
 export { FaceApiTinyYolov2, type FaceApiTinyYolov2Kind, type FaceApiTinyYolov2Options } from './pretrained/face-api-tiny-yolov2.js';
 export { tinyFaceDetector, TINY_FACE_DETECTOR_ANCHORS, TINY_FACE_DETECTOR_MEAN_RGB, TINY_FACE_DETECTOR_MODEL } from './pretrained/tiny-face-detector.js';
+export { augmentDetection, detectionAugmentOptions, type BoxedImage, type DetectionAugmentOptions } from './detection-augment.js';
+export { AugmentedDetectionDataset, type AugmentedDetectionOptions } from './augmented-detection-dataset.js';
