@@ -147,7 +147,7 @@ describe('errors', () => {
   it('bad options name the function and the valid values', () => {
     const image: RawImage = { width: 8, height: 8, channels: 3, data: new Uint8Array(192) };
     assert.throws(() => detect(detector, image, { size: 400 }), /detect: size must be a positive multiple of the detector's stride 32, got 400/);
-    assert.throws(() => detect(detector, image, { conf: 1.5 }), /detect: conf must be a number in \[0, 1\], got 1.5/);
+    assert.throws(() => detect(detector, image, { conf: 1.5 }), /detect: conf must be a number in \[0, 1\), got 1.5/);
     assert.throws(() => detect(detector, { width: 8, height: 8, channels: 3, data: new Uint8Array(10) }), /detect: image 8x8x3 needs 192 bytes, got 10/);
   });
 

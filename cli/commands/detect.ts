@@ -4,9 +4,10 @@ import { detectTrainCommand } from './detect-train.js';
 import { detectValCommand } from './detect-val.js';
 import { detectMakeDatasetCommand } from './detect-make-dataset.js';
 import { detectAnchorsCommand } from './detect-anchors.js';
+import { detectPredictCommand } from './detect-predict.js';
 
 export function detectCommand(): Command {
   const detect = new Command('detect').description('object detection: make a dataset, fit anchors, train a YOLO detector, measure its mAP');
-  for (const sub of [detectMakeDatasetCommand(), detectAnchorsCommand(), detectTrainCommand(), detectValCommand()]) detect.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+  for (const sub of [detectMakeDatasetCommand(), detectAnchorsCommand(), detectTrainCommand(), detectValCommand(), detectPredictCommand()]) detect.addCommand(sub.showHelpAfterError('(add --help for usage)'));
   return detect;
 }

@@ -1,12 +1,12 @@
-// Running a YOLO detector on an image: boxes in the image's own pixels with scores, class ids and labels.
-// A box scores objectness x its best class probability (YOLOv2); boxes above `conf` go through per-class
-// greedy NMS. Large images can be tiled: overlapping crops, each detected at the full input size, the boxes
+// Running a YOLO detector on an image: boxes in the image's own pixels with scores, class ids and labels
+// (yoloDetections scores, thresholds and suppresses; this maps its boxes back through the detector's input
+// geometry). Large images can be tiled: overlapping crops, each detected at the full input size, the boxes
 // shifted back and merged by the same NMS, so faces a few pixels wide in a 4000 px photo are not lost to
 // the downscale.
 import type { RawImage } from '../data/image.js';
 import { checkRawImage } from '../data/image.js';
 import { noGrad } from '../autograd/grad-mode.js';
-import { decodeYolo } from './yolo-decode.js';
+import { yoloDetections, type YoloDetectionOptions } from './yolo-detections.js';
 import { nms } from './nms.js';
 import { cropImage, tileOrigins } from './tiles.js';
 import type { YoloDetector } from './detector.js';
@@ -41,27 +41,13 @@ interface Candidates {
   classIds: number[];
 }
 
-/** The boxes of one forward pass scoring above conf, in the image's pixels, before NMS. */
-function candidates(detector: YoloDetector, image: RawImage, size: number, conf: number): Candidates {
+/** One forward pass: its detections (after NMS) in the image's pixels. */
+function detectOnce(detector: YoloDetector, image: RawImage, size: number, options: YoloDetectionOptions): Candidates {
   const { input, scale, offsetX = 0, offsetY = 0 } = detector.prepare(image, size);
   const [, inH, inW] = input.shape;
-  const decoded = noGrad(() => decodeYolo(detector.net.forward(input), detector.scale, detector.spec));
-  const boxes = decoded.boxes.data;
-  const objectness = decoded.objectness.data;
-  const probs = decoded.classProbs.data;
-  const classes = detector.spec.numClasses;
-  const out: Candidates = { boxes: [], scores: [], classIds: [] };
-  for (let i = 0; i < objectness.length; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c] > probs[i * classes + best]) best = c;
-    const score = objectness[i] * probs[i * classes + best];
-    if (!(score > conf)) continue;
-    const cx = boxes[4 * i] * inW, cy = boxes[4 * i + 1] * inH, w = boxes[4 * i + 2] * inW, h = boxes[4 * i + 3] * inH;
-    out.boxes.push([(cx - w / 2 - offsetX) / scale, (cy - h / 2 - offsetY) / scale, (cx + w / 2 - offsetX) / scale, (cy + h / 2 - offsetY) / scale]);
-    out.scores.push(score);
-    out.classIds.push(best);
-  }
-  return out;
+  const [found] = noGrad(() => yoloDetections(detector.net.forward(input), detector.scale, detector.spec, options));
+  const boxes = found.boxes.map(([x1, y1, x2, y2]) => [(x1 * inW - offsetX) / scale, (y1 * inH - offsetY) / scale, (x2 * inW - offsetX) / scale, (y2 * inH - offsetY) / scale]);
+  return { boxes, scores: found.scores, classIds: found.classes };
 }
 
 function checkFraction(value: number, name: string, lo: number, hi: number): void {
@@ -72,13 +58,14 @@ function checkFraction(value: number, name: string, lo: number, hi: number): voi
 export function detect(detector: YoloDetector, image: RawImage, options: DetectOptions = {}): DetectedBox[] {
   checkRawImage(image, 'detect');
   const { conf = 0.25, iou = 0.45, size = detector.defaultSize, maxDetections = 300, clip = true, overlap = 0.2 } = options;
-  checkFraction(conf, 'conf', 0, 1);
+  if (!(conf >= 0 && conf < 1)) throw new Error(`detect: conf must be a number in [0, 1), got ${conf}`);
   checkFraction(iou, 'iou', 0, 1);
   checkFraction(overlap, 'overlap', 0, 0.9);
   if (!(Number.isInteger(size) && size > 0 && size % detector.stride === 0)) {
     throw new Error(`detect: size must be a positive multiple of the detector's stride ${detector.stride}, got ${size}`);
   }
-  if (!(Number.isInteger(maxDetections) && maxDetections >= 0)) throw new Error(`detect: maxDetections must be a non-negative integer, got ${maxDetections}`);
+  if (!(Number.isInteger(maxDetections) && maxDetections > 0)) throw new Error(`detect: maxDetections must be a positive integer, got ${maxDetections}`);
+  const once = { conf, iou, maxDetections };
   const all: Candidates = { boxes: [], scores: [], classIds: [] };
   const add = (found: Candidates, dx: number, dy: number) => {
     for (let i = 0; i < found.scores.length; i++) {
@@ -89,14 +76,14 @@ export function detect(detector: YoloDetector, image: RawImage, options: DetectO
     }
   };
   if (options.tile === undefined) {
-    add(candidates(detector, image, size, conf), 0, 0);
+    add(detectOnce(detector, image, size, once), 0, 0);
   } else {
     const tile = options.tile;
     if (!(Number.isInteger(tile) && tile > 0)) throw new Error(`detect: tile must be a positive integer (pixels), got ${tile}`);
     // The whole image too, so that objects larger than a tile are still found whole.
-    add(candidates(detector, image, size, conf), 0, 0);
+    add(detectOnce(detector, image, size, once), 0, 0);
     for (const [x, y] of tileOrigins(image.width, image.height, tile, overlap)) {
-      add(candidates(detector, cropImage(image, x, y, tile, tile), size, conf), x, y);
+      add(detectOnce(detector, cropImage(image, x, y, tile, tile), size, once), x, y);
     }
   }
   const kept = nms(all.boxes, all.scores, { iouThreshold: iou, classes: all.classIds, maxDetections });

@@ -40,3 +40,5 @@ export { FaceApiTinyYolov2, type FaceApiTinyYolov2Kind, type FaceApiTinyYolov2Op
 export { tinyFaceDetector, TINY_FACE_DETECTOR_ANCHORS, TINY_FACE_DETECTOR_MEAN_RGB, TINY_FACE_DETECTOR_MODEL } from './pretrained/tiny-face-detector.js';
 export { augmentDetection, detectionAugmentOptions, type BoxedImage, type DetectionAugmentOptions } from './detection-augment.js';
 export { AugmentedDetectionDataset, type AugmentedDetectionOptions } from './augmented-detection-dataset.js';
+export { drawDetections, type DrawDetectionsOptions } from './draw-detections.js';
+export { trainedDetector } from './trained-detector.js';

@@ -31,3 +31,4 @@ export { openSqliteFaceStore, SqliteFaceStore, type SqliteFaceStoreOptions } fro
 export { saveDetector, loadDetector } from './detector-files.js';
 export { loadFaceModels, loadFaceApiWeights, faceApiModelDir, FACE_API_MODELS, type FaceApiModelName, type LoadFaceModelsOptions } from './face-api-models.js';
 export { makeMnistDetectionDataset, type MnistDetectionOptions, type MnistDetectionSummary } from './mnist-detection-dataset.js';
+export { PRETRAINED_DETECTORS, loadYoloDetector } from './detector-zoo.js';
