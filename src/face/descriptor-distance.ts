@@ -54,3 +54,11 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
   return `${value.constructor?.name ?? 'object'} of length ${(value as { length?: unknown }).length}`;
 }
+
+/** The element-wise mean of one or more descriptors of one length, in float64. */
+export function meanDescriptor(descriptors: ArrayLike<number>[]): Float64Array {
+  if (descriptors.length === 0) throw new Error('meanDescriptor: needs at least one descriptor');
+  const mean = new Float64Array(descriptors[0].length);
+  for (const d of descriptors) for (let i = 0; i < d.length; i++) mean[i] += d[i] / descriptors.length;
+  return mean;
+}

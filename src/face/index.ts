@@ -2,7 +2,7 @@
 import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export type { FaceGallery, GalleryMatch, GalleryMatchBy, GalleryQueryOptions, DescriptorMetric } from './gallery.js';
 export { MemoryFaceGallery } from './memory-gallery.js';
-export { euclideanDistance, cosineDistance, descriptorDistance } from './descriptor-distance.js';
+export { euclideanDistance, cosineDistance, descriptorDistance, meanDescriptor } from './descriptor-distance.js';
 export type { FaceStore, FaceInput, FaceBox, PersonRecord, StoredFace, FaceStoreExport } from './face-store.js';
 export { verify, DEFAULT_THRESHOLDS, type VerifyOptions, type Verification } from './verify.js';
 export { identify, type IdentifyOptions, type IdentifiedFace } from './identify.js';

@@ -1,7 +1,7 @@
 // A FaceGallery held in memory: for tests, scripts and small offices. Enrolling is adding a descriptor;
 // nothing is retrained. The SQLite store (convkit/node) implements the same interface for real use.
 import type { FaceGallery, GalleryMatch, GalleryQueryOptions } from './gallery.js';
-import { checkDescriptor, checkMetric, descriptorDistance } from './descriptor-distance.js';
+import { checkDescriptor, checkMetric, descriptorDistance, meanDescriptor } from './descriptor-distance.js';
 
 interface Person {
   name: string;
@@ -50,15 +50,10 @@ export class MemoryFaceGallery implements FaceGallery {
       id,
       name: person.name,
       distance: by === 'mean'
-        ? descriptorDistance(descriptor, meanOf(person.descriptors), metric)
+        ? descriptorDistance(descriptor, meanDescriptor(person.descriptors), metric)
         : Math.min(...person.descriptors.map((d) => descriptorDistance(descriptor, d, metric))),
     }));
     return matches.sort((a, b) => a.distance - b.distance).slice(0, k);
   }
 }
 
-function meanOf(descriptors: Float32Array[]): Float64Array {
-  const mean = new Float64Array(descriptors[0].length);
-  for (const d of descriptors) for (let i = 0; i < d.length; i++) mean[i] += d[i] / descriptors.length;
-  return mean;
-}

@@ -32,3 +32,7 @@ export { saveDetector, loadDetector } from './detector-files.js';
 export { loadFaceModels, loadFaceApiWeights, faceApiModelDir, FACE_API_MODELS, type FaceApiModelName, type LoadFaceModelsOptions } from './face-api-models.js';
 export { makeMnistDetectionDataset, type MnistDetectionOptions, type MnistDetectionSummary } from './mnist-detection-dataset.js';
 export { PRETRAINED_DETECTORS, loadYoloDetector } from './detector-zoo.js';
+export { decodePhoto, enrollPhoto, addPhoto, identifyPhoto, onlyFace, sha256Hex, FacePhotoError, DEFAULT_MAX_PIXELS, type DescribedFace, type FaceDescriber, type FacePhotoProblem, type IdentifiedFace, type IdentifyPhotoOptions, type PickOptions, type PhotoOptions } from './face-photos.js';
+export { createFaceServer, type FaceServiceOptions } from './face-service/face-server.js';
+export { loadOrCreateToken } from './face-service/auth-token.js';
+export { parseByteSize } from './face-service/request-body.js';

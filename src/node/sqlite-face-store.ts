@@ -7,7 +7,7 @@ import * as sqliteVec from 'sqlite-vec';
 import type { FaceBox, FaceInput, FaceStore, FaceStoreExport, PersonRecord, StoredFace } from '../face/face-store.js';
 import { checkImageSha256, checkPersonName } from '../face/face-store.js';
 import type { GalleryMatch, GalleryQueryOptions } from '../face/gallery.js';
-import { checkDescriptor, checkMetric } from '../face/descriptor-distance.js';
+import { checkDescriptor, checkMetric, meanDescriptor } from '../face/descriptor-distance.js';
 import { migrate } from './sqlite-face-schema.js';
 import { DEFAULT_BUSY_DEADLINE_MS, retryWhileBusy } from './sqlite-busy-retry.js';
 
@@ -245,13 +245,7 @@ export class SqliteFaceStore implements FaceStore {
   }
 
   private updateMean(personId: number): void {
-    const mean = new Float64Array(this.descriptorLength);
-    const rows = this.statements.descriptorsOf.all(personId);
-    for (const row of rows) {
-      const d = descriptorOf(row.descriptor);
-      for (let i = 0; i < d.length; i++) mean[i] += d[i] / rows.length;
-    }
-    const mean32 = Float32Array.from(mean);
+    const mean32 = Float32Array.from(meanDescriptor(this.statements.descriptorsOf.all(personId).map((row) => descriptorOf(row.descriptor))));
     this.statements.deleteMean.run(BigInt(personId));
     this.statements.insertMean.run(BigInt(personId), mean32, mean32);
   }
