@@ -7,6 +7,7 @@ import { predictCommand } from './commands/predict.js';
 import { summaryCommand } from './commands/summary.js';
 import { filterCommand } from './commands/filter.js';
 import { detectCommand } from './commands/detect.js';
+import { facesCommand } from './commands/faces.js';
 import { registerAugmentCommand } from './augment.js';
 
 const HELP_HINT = '(add --help for usage)';
@@ -15,7 +16,7 @@ export function buildProgram(): Command {
   const program = new Command('convkit')
     .description('Convolutional neural networks for TypeScript: train, evaluate and inspect models, filter images')
     .showHelpAfterError(HELP_HINT);
-  for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand(), detectCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand(), detectCommand(), facesCommand()]) {
     program.addCommand(command.showHelpAfterError(HELP_HINT));
   }
   registerAugmentCommand(program).showHelpAfterError(HELP_HINT);

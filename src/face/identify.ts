@@ -21,11 +21,17 @@ export interface IdentifiedFace extends DescribedFace {
 }
 
 export async function identify(image: RawImage, gallery: FaceGallery, models: FaceModels, options: IdentifyOptions = {}): Promise<IdentifiedFace[]> {
-  const { k = 1, threshold, by, metric = 'euclidean', ...describeOptions } = options;
-  checkMetric('identify', metric);
-  const limit = resolveThreshold('identify', metric, threshold);
-  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`identify: k must be a positive integer, got ${k}`);
-  const faces = await describeFaces(image, models, describeOptions);
+  const { k, threshold, by, metric, ...describeOptions } = options;
+  checkMatchOptions({ k, threshold, metric });
+  return matchFaces(await describeFaces(image, models, describeOptions), gallery, { k, threshold, by, metric });
+}
+
+export type MatchOptions = Pick<IdentifyOptions, 'k' | 'threshold' | 'by' | 'metric'>;
+
+/** Each described face (from describeFaces or any other describer) with its k nearest people and its match. */
+export async function matchFaces<Face extends { descriptor: Float32Array }>(faces: Face[], gallery: FaceGallery, options: MatchOptions = {}): Promise<Array<Face & { match: GalleryMatch | null; candidates: GalleryMatch[] }>> {
+  const { k = 1, by, metric = 'euclidean' } = options;
+  const limit = checkMatchOptions(options);
   return Promise.all(
     faces.map(async (face) => {
       const candidates = await gallery.nearest(face.descriptor, k, { by, metric });
@@ -33,4 +39,12 @@ export async function identify(image: RawImage, gallery: FaceGallery, models: Fa
       return { ...face, match: best && best.distance <= limit ? best : null, candidates };
     }),
   );
+}
+
+/** Checks k and the metric; returns the threshold to use. */
+function checkMatchOptions({ k = 1, threshold, metric = 'euclidean' }: MatchOptions): number {
+  checkMetric('identify', metric);
+  const limit = resolveThreshold('identify', metric, threshold);
+  if (!(Number.isInteger(k) && k >= 1)) throw new Error(`identify: k must be a positive integer, got ${k}`);
+  return limit;
 }

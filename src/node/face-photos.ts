@@ -5,18 +5,21 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { RawImage } from '../data/image.js';
 import type { FaceBox, FaceStore, PersonRecord } from '../face/face-store.js';
-import type { FaceGallery, GalleryMatch, GalleryQueryOptions } from '../face/gallery.js';
+import type { FaceGallery } from '../face/gallery.js';
+import { describeFaces, type DescribeFacesOptions, type DescribedFace, type FaceModels } from '../face/describe-faces.js';
+import { matchFaces, type MatchOptions } from '../face/identify.js';
 import { decodeImage } from './image-io.js';
 
-/** A face found in a photo: where, how sure the detector is, and its descriptor. */
-export interface DescribedFace {
-  box: FaceBox;
-  score: number;
-  descriptor: Float32Array;
-}
+/** What the pipeline needs of a face: where it is, how sure the detector is, and its descriptor. */
+export type PhotoFace = Pick<DescribedFace, 'box' | 'score' | 'descriptor'>;
 
 /** Finds and describes every face in an RGB image. */
-export type FaceDescriber = (image: RawImage) => Promise<DescribedFace[]>;
+export type FaceDescriber = (image: RawImage) => Promise<PhotoFace[]>;
+
+/** The real describer: face-api's detector, landmarks and dlib's descriptor (loadFaceModels). */
+export function faceDescriber(models: FaceModels, options: DescribeFacesOptions = {}): FaceDescriber {
+  return (image) => describeFaces(image, models, options);
+}
 
 export type FacePhotoProblem = 'not-an-image' | 'too-many-pixels' | 'no-face' | 'several-faces' | 'no-such-face';
 
@@ -63,7 +66,7 @@ export interface PickOptions extends PhotoOptions {
 }
 
 /** The one face to enrol: exactly one found, or the one the caller picked. */
-export async function onlyFace(describe: FaceDescriber, image: RawImage, options: PickOptions = {}): Promise<DescribedFace> {
+export async function onlyFace(describe: FaceDescriber, image: RawImage, options: PickOptions = {}): Promise<PhotoFace> {
   const faces = await describe(image);
   if (options.face !== undefined) {
     if (!Number.isInteger(options.face) || options.face < 0 || options.face >= faces.length) {
@@ -88,38 +91,20 @@ export async function addPhoto(store: FaceStore, describe: FaceDescriber, person
   return store.addFaces(personId, [await storedFace(image, bytes, await onlyFace(describe, image, options))]);
 }
 
-export interface IdentifyPhotoOptions extends PhotoOptions, GalleryQueryOptions {
-  /** Farther than this is "unknown" (default 0.6, dlib's Euclidean threshold). */
-  threshold?: number;
-  /** How many candidates to return per face (default 1). */
-  k?: number;
-}
+export interface IdentifyPhotoOptions extends PhotoOptions, MatchOptions {}
 
-export interface IdentifiedFace {
-  box: FaceBox;
-  score: number;
-  /** The nearest person within the threshold, or null: unknown. */
-  match: GalleryMatch | null;
-  candidates: GalleryMatch[];
-}
-
-/** Every face in the photo with its nearest enrolled people. */
-export async function identifyPhoto(gallery: FaceGallery, describe: FaceDescriber, bytes: Uint8Array, options: IdentifyPhotoOptions = {}): Promise<IdentifiedFace[]> {
-  const { threshold = 0.6, k = 1, by, metric } = options;
-  const image = await decodePhoto(bytes, options);
-  const faces = await describe(image);
-  return Promise.all(faces.map(async (face) => {
-    const candidates = await gallery.nearest(face.descriptor, k, { by, metric });
-    const best = candidates[0];
-    return { box: face.box, score: face.score, match: best && best.distance <= threshold ? best : null, candidates };
-  }));
+/** Every face in the photo with its k nearest enrolled people and its match (null: unknown). */
+export async function identifyPhoto(gallery: FaceGallery, describe: FaceDescriber, bytes: Uint8Array, options: IdentifyPhotoOptions = {}) {
+  const { maxPixels, ...match } = options;
+  const faces = await describe(await decodePhoto(bytes, { maxPixels }));
+  return (await matchFaces(faces, gallery, match)).map(({ box, score, match, candidates }) => ({ box, score, match, candidates }));
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function storedFace(image: RawImage, bytes: Uint8Array, face: DescribedFace) {
+async function storedFace(image: RawImage, bytes: Uint8Array, face: PhotoFace) {
   return { descriptor: face.descriptor, box: face.box, imageSha256: sha256Hex(bytes), thumbnail: await thumbnailOf(image, face.box) };
 }
 

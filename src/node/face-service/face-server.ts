@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { FaceStore } from '../../face/face-store.js';
 import type { DescriptorMetric, GalleryMatchBy } from '../../face/gallery.js';
 import { descriptorDistance, meanDescriptor } from '../../face/descriptor-distance.js';
+import { DEFAULT_THRESHOLDS } from '../../face/verify.js';
 import { FacePhotoError, addPhoto, decodePhoto, enrollPhoto, identifyPhoto, onlyFace, DEFAULT_MAX_PIXELS, type FaceDescriber, type FacePhotoProblem } from '../face-photos.js';
 import { HttpError } from './http-error.js';
 import { bearerMatches } from './auth-token.js';
@@ -19,7 +20,7 @@ export interface FaceServiceOptions {
   maxBodyBytes?: number;
   /** Images over this many pixels get 413, judged from their header (default 50 megapixels). */
   maxPixels?: number;
-  /** Same person when the distance is at most this (default 0.6: dlib's Euclidean threshold). */
+  /** Same person when the distance is at most this (default DEFAULT_THRESHOLDS[metric]: 0.6 Euclidean). */
   threshold?: number;
   metric?: DescriptorMetric;
   by?: GalleryMatchBy;
@@ -37,7 +38,8 @@ const PROBLEM_STATUS: Record<FacePhotoProblem, number> = {
 const MAX_CANDIDATES = 100;
 
 export function createFaceServer(options: FaceServiceOptions): Server {
-  const { store, describe, token, maxBodyBytes = 10 * 1024 ** 2, maxPixels = DEFAULT_MAX_PIXELS, threshold = 0.6, metric = 'euclidean', by = 'nearest-photo' } = options;
+  const { store, describe, token, maxBodyBytes = 10 * 1024 ** 2, maxPixels = DEFAULT_MAX_PIXELS, metric = 'euclidean', by = 'nearest-photo' } = options;
+  const threshold = options.threshold ?? DEFAULT_THRESHOLDS[metric];
   if (typeof token !== 'string' || token.length < 16) throw new Error('createFaceServer: the token must be a string of at least 16 characters');
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const photo = { maxPixels };

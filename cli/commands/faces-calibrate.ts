@@ -1,0 +1,47 @@
+// convkit faces calibrate pairs.csv --far 0.001 [--plot roc.png] [--json]: the ROC curve, the equal error
+// rate and the threshold that keeps false accepts at or below --far, from labelled pairs.
+import { Command, InvalidArgumentError } from 'commander';
+import { calibrateThreshold, rocChart, type DescriptorMetric } from 'convkit/face';
+import { faceDescriber, loadFaceModels, readLabelledPairs, writeImage } from 'convkit/node';
+
+interface CalibrateOptions {
+  far: number;
+  metric: DescriptorMetric;
+  plot?: string;
+  json?: boolean;
+}
+
+export function facesCalibrateCommand(): Command {
+  return new Command('calibrate')
+    .description('choose the verification threshold from labelled pairs: ROC curve, equal error rate, threshold at a false-accept rate')
+    .argument('<pairs.csv>', 'header distance,same (distances given) or image_a,image_b,same (photos of one face each, paths relative to the CSV)')
+    .option('--far <rate>', 'the false-accept rate to stay within', rate, 0.001)
+    .option('--metric <name>', 'euclidean | cosine, for distances computed from photos', metricName, 'euclidean')
+    .option('--plot <file>', 'write the ROC curve (PNG)')
+    .option('--json', 'print {"pairs","samePairs","differentPairs","auc","eer","eerThreshold","far","threshold","tar"}')
+    .action(async (csv: string, options: CalibrateOptions) => {
+      const pairs = await readLabelledPairs(csv, { metric: options.metric, describe: async () => faceDescriber(await loadFaceModels()) });
+      const c = calibrateThreshold(pairs, options.far);
+      if (options.plot) await writeImage(options.plot, rocChart(c));
+      const resolvable = c.differentPairs * options.far >= 1;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ pairs: pairs.length, samePairs: c.samePairs, differentPairs: c.differentPairs, auc: c.auc, eer: c.eer, eerThreshold: c.eerThreshold, far: c.far, threshold: c.threshold, tar: c.tar })}\n`);
+        return;
+      }
+      process.stdout.write(`${pairs.length} pairs (${c.samePairs} same, ${c.differentPairs} different); AUC ${c.auc.toFixed(4)}\n`);
+      process.stdout.write(`equal error rate ${(c.eer * 100).toFixed(2)}% at distance ${c.eerThreshold.toFixed(4)}\n`);
+      process.stdout.write(`FAR <= ${options.far}: threshold ${c.threshold.toFixed(4)} (FAR ${c.far.toFixed(5)}, TAR ${(c.tar * 100).toFixed(2)}%)\n`);
+      if (!resolvable) process.stdout.write(`note: ${c.differentPairs} different-person pairs cannot resolve a FAR of ${options.far} (that needs at least ${Math.ceil(1 / options.far)})\n`);
+    });
+}
+
+function rate(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !(x >= 0 && x <= 1)) throw new InvalidArgumentError('Expected a rate from 0 to 1, e.g. 0.001.');
+  return x;
+}
+
+function metricName(value: string): DescriptorMetric {
+  if (value !== 'euclidean' && value !== 'cosine') throw new InvalidArgumentError('Expected euclidean or cosine.');
+  return value;
+}
