@@ -1,4 +1,4 @@
-// The convkit command tree: train, eval, predict, summary, filter, augment. Each command lives in its own
+// The convkit command tree: train, eval, predict, summary, filter, style, augment. Each command lives in its own
 // file; this one only assembles them.
 import { Command } from 'commander';
 import { trainCommand } from './commands/train.js';
@@ -8,6 +8,7 @@ import { summaryCommand } from './commands/summary.js';
 import { filterCommand } from './commands/filter.js';
 import { detectCommand } from './commands/detect.js';
 import { facesCommand } from './commands/faces.js';
+import { styleCommand } from './commands/style.js';
 import { registerAugmentCommand } from './augment.js';
 
 const HELP_HINT = '(add --help for usage)';
@@ -16,7 +17,7 @@ export function buildProgram(): Command {
   const program = new Command('convkit')
     .description('Convolutional neural networks for TypeScript: train, evaluate and inspect models, filter images')
     .showHelpAfterError(HELP_HINT);
-  for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand(), detectCommand(), facesCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand(), detectCommand(), facesCommand(), styleCommand()]) {
     program.addCommand(command.showHelpAfterError(HELP_HINT));
   }
   registerAugmentCommand(program).showHelpAfterError(HELP_HINT);

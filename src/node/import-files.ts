@@ -51,7 +51,15 @@ export async function loadKerasLayersModel(modelJsonPath: string): Promise<Keras
  * as UMD bundles: model.min.js exports { modelTopology, weightsManifest }, each shard bundle a base64 string.
  */
 export function readNsfwjsMobileNetV2(): KerasModelArtifacts & { weightsManifest: TfjsWeightsManifest; weightData: Uint8Array } {
-  const caller = 'readNsfwjsMobileNetV2';
+  return readNsfwjsModel('mobilenet_v2', 'readNsfwjsMobileNetV2');
+}
+
+/** nsfwjs's Keras InceptionV3 (ImageNet layers up to about mixed5, a fine-tuned top), bundled as the MobileNetV2 is. */
+export function readNsfwjsInceptionV3(): KerasModelArtifacts & { weightsManifest: TfjsWeightsManifest; weightData: Uint8Array } {
+  return readNsfwjsModel('inception_v3', 'readNsfwjsInceptionV3');
+}
+
+function readNsfwjsModel(name: 'mobilenet_v2' | 'inception_v3', caller: string): KerasModelArtifacts & { weightsManifest: TfjsWeightsManifest; weightData: Uint8Array } {
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
@@ -59,7 +67,7 @@ export function readNsfwjsMobileNetV2(): KerasModelArtifacts & { weightsManifest
   } catch (error) {
     throw new Error(`${caller}: the nsfwjs package is not installed (npm install --save-dev nsfwjs@4)`, { cause: error });
   }
-  const folder = join(dirname(entry), '..', 'models', 'mobilenet_v2');
+  const folder = join(dirname(entry), '..', 'models', name);
   const model = require(join(folder, 'model.min.js')) as { modelTopology?: unknown; weightsManifest?: TfjsWeightsManifest };
   if (!model?.modelTopology || !Array.isArray(model.weightsManifest)) {
     throw new Error(`${caller}: ${join(folder, 'model.min.js')} does not export { modelTopology, weightsManifest }; nsfwjs 4.x is expected`);
@@ -78,4 +86,9 @@ export function readNsfwjsMobileNetV2(): KerasModelArtifacts & { weightsManifest
 /** nsfwjs's Keras MobileNetV2 as a ConvKit module (eval mode, layers up to block_10 frozen as saved). */
 export function loadNsfwjsMobileNetV2(): KerasModel {
   return importKerasModel(readNsfwjsMobileNetV2(), { source: 'loadNsfwjsMobileNetV2' });
+}
+
+/** nsfwjs's Keras InceptionV3 as a ConvKit module. */
+export function loadNsfwjsInceptionV3(): KerasModel {
+  return importKerasModel(readNsfwjsInceptionV3(), { source: 'loadNsfwjsInceptionV3' });
 }

@@ -18,7 +18,7 @@ export {
 } from './datasets.js';
 export * from './image-io.js';
 export { ImageFolder, IMAGE_EXTENSIONS, type ImageFolderOptions, type ImageFolderSample } from './image-folder.js';
-export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwjsMobileNetV2 } from './import-files.js';
+export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwjsMobileNetV2, loadNsfwjsInceptionV3, readNsfwjsInceptionV3 } from './import-files.js';
 export { ProgressBar, formatDuration, formatValues } from './progress.js';
 export { ModelCheckpoint, saveTrainingState, loadTrainingState } from './model-checkpoint.js';
 export { jsonLog } from './json-log.js';
@@ -38,3 +38,5 @@ export { loadOrCreateToken } from './face-service/auth-token.js';
 export { parseByteSize } from './face-service/request-body.js';
 export { annotateFaces, type FaceLabel } from './annotate-faces.js';
 export { readLabelledPairs, type PairsFileOptions } from './calibration-pairs.js';
+export { loadStyleNetwork, STYLE_NETWORK_NAMES, type StyleNetworkOptions } from './style-networks.js';
+export { styleTransferFiles, type StyleFilesOptions, type StyleFilesResult } from './style-files.js';

@@ -73,6 +73,19 @@ export class KerasModel extends Module {
     return this.outputNames.map((n) => values.get(n) as Tensor);
   }
 
+  /**
+   * The graph up to and including layer `name`, with that layer as the only output: the layers after it
+   * never run (feature extraction; heads that need a fixed input size are left out). Shares the modules.
+   */
+  upTo(name: string): KerasModel {
+    const last = this.nodes.findIndex((n) => n.name === name);
+    if (last < 0) throw new Error(`KerasModel.upTo: no layer named '${name}' in '${this.modelName}'`);
+    const nodes = this.nodes.slice(0, last + 1);
+    const kept = new Set(nodes.map((n) => n.name));
+    const inputs = this.inputNames.filter((n) => kept.has(n));
+    return new KerasModel(this.modelName, [...nodes], inputs, [name], this.weightTargets.filter((t) => kept.has(t.layer)));
+  }
+
   /** The model's output, for models with one output (use forwardAll for several). */
   forward(...inputs: Tensor[]): Tensor {
     if (this.outputNames.length !== 1) {
