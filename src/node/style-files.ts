@@ -3,7 +3,7 @@
 // figures the CLI prints (its --json contract: out, steps, contentCost, styleCost, totalCost, seconds).
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { Tensor } from '../tensor/tensor.js';
 import { styleTransfer, type StyleStepInfo, type StyleTransferOptions } from '../style/transfer.js';
 import { loadStyleNetwork, type StyleNetworkOptions } from './style-networks.js';
@@ -33,7 +33,7 @@ export interface StyleFilesResult {
 
 /** An image file as [1, H, W, 3] in [0, 1] with its longest side `longest`. */
 async function readScaled(path: string, longest: number): Promise<Tensor> {
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(path).metadata();
   } catch (error) {

@@ -151,14 +151,14 @@ export function styleTransfer(network: FeatureNetwork, content: Tensor, styles: 
     // Reference costs that make alpha and beta independent of the network's activation scale.
     const contentRef = noGrad(() => targets.aC.square().sum().item() / 2);
 
-    const start = image
+    const start: Tensor = image
       ? resize(image, size)
       : init === 'content'
         ? contentAt
         : init === 'style'
           ? resize(styles[0], size)
           : rand([1, size[0], size[1], 3], { generator: new Generator(seed) });
-    const g = start.detach().clone().requiresGrad_();
+    const g: Tensor = start.detach().clone().requiresGrad_();
     let styleRefs: number[] | null = null;
 
     const evaluate = (): { loss: Tensor; costs: StyleCosts } => {
@@ -201,7 +201,7 @@ export function styleTransfer(network: FeatureNetwork, content: Tensor, styles: 
       }
     }
     report(noGrad(() => evaluate().costs));
-    image = noGrad(() => g.detach());
+    image = noGrad((): Tensor => g.detach());
   }
   const finalCosts = history[history.length - 1];
   let out = noGrad(() => image!.clamp(0, 1));
