@@ -1,4 +1,4 @@
-// The convkit command tree: train, eval, predict, summary, filter, style, augment. Each command lives in its own
+// The convkit command tree: train, eval, predict, summary, filter, detect, style, augment. Each command lives in its own
 // file; this one only assembles them.
 import { Command } from 'commander';
 import { trainCommand } from './commands/train.js';
