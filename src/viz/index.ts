@@ -1,0 +1,3 @@
+// convkit/viz: seeing what a CNN learns.
+import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
+export { receptiveField, type ReceptiveField } from './receptive-field.js';
