@@ -72,14 +72,20 @@ export function similarityTransform(from: readonly Point[], to: readonly Point[]
   return { a, b, tx: tx - (a * fx - b * fy), ty: ty - (b * fx + a * fy) };
 }
 
-/** dlib's chip transform for these landmarks (get_face_chip_details with 68 points). */
-export function faceChipTransform(landmarks: readonly Point[], options: FaceChipOptions = {}): SimilarityTransform {
+/** The landmarks dlib's chip is fitted to (27-54, 60-64) and where they go in the chip, in pixels. */
+export function faceChipTemplate(options: FaceChipOptions = {}): { indices: number[]; points: Point[] } {
   const { size = 150, padding = 0.25 } = options;
-  checkLandmarks(landmarks, 'faceChipTransform');
   if (!(Number.isInteger(size) && size > 0)) throw new Error(`faceChip: size must be a positive integer, got ${size}`);
   if (!(padding >= 0 && Number.isFinite(padding))) throw new Error(`faceChip: padding must be a finite number >= 0, got ${padding}`);
-  const template = CHIP_LANDMARKS.map((i): Point => [((padding + MEAN_FACE_X[i - 17]) / (2 * padding + 1)) * size, ((padding + MEAN_FACE_Y[i - 17]) / (2 * padding + 1)) * size]);
-  return similarityTransform(template, CHIP_LANDMARKS.map((i) => landmarks[i]));
+  const at = (mean: number): number => ((padding + mean) / (2 * padding + 1)) * size;
+  return { indices: [...CHIP_LANDMARKS], points: CHIP_LANDMARKS.map((i): Point => [at(MEAN_FACE_X[i - 17]), at(MEAN_FACE_Y[i - 17])]) };
+}
+
+/** dlib's chip transform for these landmarks (get_face_chip_details with 68 points): chip pixels to image pixels. */
+export function faceChipTransform(landmarks: readonly Point[], options: FaceChipOptions = {}): SimilarityTransform {
+  checkLandmarks(landmarks, 'faceChipTransform');
+  const { indices, points } = faceChipTemplate(options);
+  return similarityTransform(points, indices.map((i) => landmarks[i]));
 }
 
 /** The aligned chip: RGB 0..255 [size, size, 3] (float32), zero where it reaches outside the image. */

@@ -14,7 +14,7 @@ export { detectFacesSsd, ssdFaceCandidates, type DetectFacesSsdOptions, type Det
 export { SsdMobilenetV1, decodeSsd, SSD_INPUT_SIZE, SSD_ANCHORS, type SsdOutputs, type SsdCandidate } from './ssd-mobilenet.js';
 export { FaceLandmark68Net, LANDMARK_INPUT_SIZE, type FaceLandmark68NetOptions } from './landmark-net.js';
 export { FaceRecognitionNet, DESCRIPTOR_INPUT_SIZE, DESCRIPTOR_LENGTH } from './recognition-net.js';
-export { faceChip, faceChipTransform, similarityTransform, alignedBox, type FaceChipOptions, type SimilarityTransform, type Point } from './face-chip.js';
+export { faceChip, faceChipTransform, faceChipTemplate, similarityTransform, alignedBox, type FaceChipOptions, type SimilarityTransform, type Point } from './face-chip.js';
 export { squareCrop, clipToImage, cropToImage, type SquareCrop, type PixelRect, type PadPlacement } from './face-crop.js';
 export { FACE_API_MEAN_RGB } from './face-api-weights.js';
 export { detectFaces, loadTinyFaceDetector, type DetectFacesOptions } from './detect-faces.js';
