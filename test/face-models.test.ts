@@ -36,7 +36,12 @@ interface Fixture {
   faces: FixtureFace[];
 }
 
-const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort().map((f) => ({ name: f.slice(0, -5), ...(JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture) }));
+// The folder also holds other scripts' fixtures (the tiny face detector's): take this script's.
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => ({ name: f.slice(0, -5), ...(JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture & { made?: string }) }))
+  .filter((f) => f.made === 'scripts/make-face-api-fixtures.mjs');
 const images = new Map<string, RawImage>();
 const photo = async (name: string): Promise<RawImage> => {
   if (!images.has(name)) images.set(name, await readRawImage(join(PHOTOS, `${name}.jpg`), { channels: 3 }));
