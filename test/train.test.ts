@@ -14,7 +14,7 @@ import { Linear, ReLU, Dropout } from '../src/nn/layers.js';
 import type { Module } from '../src/nn/module.js';
 import { DataLoader, TensorDataset } from '../src/data/index.js';
 import { Adam, SGD, StepLR } from '../src/optim/index.js';
-import { fit, evaluate, predict, EarlyStopping, Accuracy, type Callback, type EpochLogs } from '../src/train/index.js';
+import { fit, evaluate, predict, EarlyStopping, timeLimit, Accuracy, type Callback, type EpochLogs } from '../src/train/index.js';
 import { ModelCheckpoint, loadTrainingState } from '../src/node/model-checkpoint.js';
 import { assertAllClose } from './helpers/assert-close.js';
 
@@ -115,6 +115,18 @@ test('callbacks are called in order: train begin, per epoch begin / batches / en
     'epochEnd 2 val=true',
     'trainEnd 2',
   ]);
+});
+
+test('timeLimit stops after the epoch during which the budget runs out', async () => {
+  manualSeed(5);
+  const data = linearlySeparable(64, 11);
+  const model = mlp();
+  // A clock that advances 4 s per reading after the start: epoch ends read 4, 8, 12 s; the budget is 10 s.
+  let reads = 0;
+  const clock = () => 4000 * reads++;
+  const history = await fit(model, new DataLoader(data, { batchSize: 16 }), { epochs: 10, optimizer: new SGD(model.parameters(), { lr: 0.05 }), callbacks: [timeLimit(10, clock)] });
+  assert.deepEqual([history.epochs.length, history.stoppedEarly], [3, true]);
+  assert.throws(() => timeLimit(0), /timeLimit: seconds must be a positive number, got 0/);
 });
 
 test('EarlyStopping ends training when the monitored value stops improving', async () => {

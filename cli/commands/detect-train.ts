@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { manualSeed, setNumThreads } from 'convkit';
 import { DataLoader } from 'convkit/data';
 import { Adam, CosineAnnealingLR } from 'convkit/optim';
-import type { Callback } from 'convkit/train';
+import { timeLimit, type Callback } from 'convkit/train';
 import { TinyYolo, checkDetectorInfo, detectorInfoOf, kmeansAnchors, trainDetector, trainingCurveChart, type DetectorInfo } from 'convkit/detect';
 import { ModelCheckpoint, ProgressBar, formatDuration, jsonLog, loadTrainingState, loadYoloDataset, saveDetector, writeImage } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
@@ -18,6 +18,7 @@ export const DETECT_TRAIN_DEFAULTS = { size: 160, batch: 16, lr: 2e-3, width: 0.
 interface DetectTrainOptions {
   data: string;
   epochs: number;
+  time?: number;
   out: string;
   size: number;
   batch: number;
@@ -45,6 +46,7 @@ export function detectTrainCommand(): Command {
     .requiredOption('--data <file>', 'the dataset description (data.yaml with path, train, val, names)')
     .requiredOption('--out <file>', 'write the trained detector here (safetensors with its labels, anchors and input size)')
     .option('--epochs <n>', 'passes over the training images', positiveInteger, 10)
+    .option('--time <minutes>', 'stop after the epoch during which this many minutes of training have passed (the learning-rate schedule still spans --epochs)', positiveNumber)
     .option('--size <n>', 'input side in pixels (images are letterboxed to it; a multiple of 2^depth)', positiveInteger, DETECT_TRAIN_DEFAULTS.size)
     .option('--batch <n>', 'images per optimiser step', positiveInteger, DETECT_TRAIN_DEFAULTS.batch)
     .option('--lr <x>', 'Adam learning rate, decayed by a cosine schedule', positiveNumber, DETECT_TRAIN_DEFAULTS.lr)
@@ -104,6 +106,7 @@ async function runDetectorTraining(options: DetectTrainOptions): Promise<void> {
   if (options.log) callbacks.push(jsonLog(options.log));
   callbacks.push(new ModelCheckpoint(checkpoint, { runInfo: JSON.parse(JSON.stringify(info)) }));
   if (options.plot) callbacks.push(curvePlot(options.plot));
+  if (options.time !== undefined) callbacks.push(timeLimit(options.time * 60));
   const history = await trainDetector(model, new DataLoader(train, { batchSize: options.batch, shuffle: true }), {
     epochs: options.epochs,
     optimizer,
@@ -125,6 +128,7 @@ async function runDetectorTraining(options: DetectTrainOptions): Promise<void> {
     trainImages: train.length,
     valImages: val.length,
     epochs: history.epochs.length,
+    stoppedEarly: history.stoppedEarly,
     size,
     width: info.width,
     depth,

@@ -6,6 +6,7 @@ export { NON_FINITE_POLICIES, type NonFinitePolicy } from './non-finite.js';
 export { evaluate, predict, switchToEval, switchMode, type EvaluateOptions, type EvaluationResult, type PredictOptions } from './evaluate.js';
 export { type Callback, CallbackList } from './callbacks.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { timeLimit } from './time-limit.js';
 export { Monitor, type MonitorOptions, type MonitorMode } from './monitor.js';
 export { Accuracy, createMetrics, type Metric, type MetricSpec } from './metrics.js';
 export { type BatchLogs, type EpochLogs, type History, seriesOf, validationName } from './history.js';
