@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Generator, manualSeed, randint, randn, tensor, zeros } from '../src/index.js';
 
 it('creation functions reject bad shapes, bounds and seeds with messages that name the function and value', () => {
-  assert.throws(() => zeros([-1, 2]), /full: invalid shape \[-1, 2\]/);
+  assert.throws(() => zeros([-1, 2]), /zeros: invalid shape \[-1, 2\]/);
   assert.throws(() => randn([2, -3]), /random tensor: invalid shape \[2, -3\]/);
   assert.throws(() => randint(10, 0, [5]), /randint: low and high must be integers with low < high, got 10 and 0/);
   assert.throws(() => randint(0, 2.5, [5]), /randint: .* got 0 and 2\.5/);

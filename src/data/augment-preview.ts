@@ -1,4 +1,5 @@
 // Seeing what an augmentation pipeline does: n augmented copies of one image tiled into a grid.
+import { allocateTensor } from '../tensor/allocation.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Generator } from '../util/random.js';
 import { colorJitter } from './augment-color.js';
@@ -38,7 +39,7 @@ export function augmentPreview(image: Tensor, options: AugmentPreviewOptions = {
   const { height, width, channels } = imageSize(image, 'augmentPreview');
   const generator = new Generator(seed);
   const size = height * width * channels;
-  const batch = new Float32Array(n * size);
+  const batch = allocateTensor('augmentPreview', [n, height, width, channels], 'float32');
   for (let i = 0; i < n; i++) {
     const copy = transform(image, generator);
     if (copy.size !== size) {

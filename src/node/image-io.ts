@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ImageCodec, type ImageFormat, type RawImage, checkRawImage, convertChannels, imageToTensor, tensorToImage } from '../data/image.js';
+import { assertAllocatable } from '../tensor/allocation.js';
 import { atomicWriteFile } from './atomic-write.js';
 
 export interface DecodeOptions {
@@ -71,6 +72,8 @@ export async function readImageSize(path: string): Promise<{ width: number; heig
 
 /** An image file as a float32 tensor [H, W, C] in [0, 1]; channels default to 3 (RGB). */
 export async function readImage(path: string, options: DecodeOptions = {}): Promise<Tensor> {
+  // Before sharp is asked: a resize too large for the tensor is the size's fault, not the file's.
+  if (options.size) assertAllocatable('readImage (size)', [...options.size, options.channels ?? 3], 'float32');
   return imageToTensor(await readRawImage(path, { channels: 3, ...options }));
 }
 

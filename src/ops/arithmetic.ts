@@ -1,6 +1,7 @@
 // Elementwise arithmetic with broadcasting, and the unary math functions, each with its backward rule.
 import { Tensor, type TensorLike } from '../tensor/tensor.js';
 import { type DType, type TypedArray, allocate, promote, isFloat, convert } from '../tensor/dtype.js';
+import { assertAllocatable } from '../tensor/allocation.js';
 import { type Shape, broadcastShapes, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
@@ -28,6 +29,7 @@ function binary(
   let dtype = promote(a.dtype, b.dtype);
   if (forceFloat && !isFloat(dtype)) dtype = 'float32';
   if (anyShapeOnly(a, b)) return shapeOnly(shape, { dtype });
+  assertAllocatable(name, shape, dtype);
   const out = new Tensor(mapBinary(a.data, a.shape, b.data, b.shape, shape, dtype, f), shape);
   return record(out, name, [a, b], (dy) => grads(a, b, out, dy));
 }

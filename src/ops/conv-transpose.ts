@@ -7,6 +7,7 @@
 // outH = (H - 1) * strideH - 2 * padH + dilationH * (kH - 1) + outputPaddingH + 1.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
+import { allocateTensor } from '../tensor/allocation.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
@@ -100,7 +101,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null,
   if (anyShapeOnly(x, weight, bias)) return shapeOnly([p.batch, p.inH, p.inW, outC], { dtype });
   const xd = x.to(dtype).data as FloatArray;
   const wd = weight.to(dtype).data as FloatArray;
-  const y = allocate(dtype, p.batch * p.inH * p.inW * outC) as FloatArray;
+  const y = allocateTensor('convTranspose2d', [p.batch, p.inH, p.inW, outC], dtype) as FloatArray;
   runKernel('conv2dBackwardInput', p, xd, wd, y);
   if (bias) {
     const b = bias.to(dtype).data;

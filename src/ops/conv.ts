@@ -2,6 +2,7 @@
 // (groups = channels is a depthwise convolution). Kernels come from the active backend.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
+import { allocateTensor } from '../tensor/allocation.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
@@ -87,7 +88,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   if (anyShapeOnly(x, weight, bias)) return shapeOnly([p.batch, p.outH, p.outW, p.outC], { dtype });
   const xd = x.to(dtype).data as FloatArray;
   const wd = weight.to(dtype).data as FloatArray;
-  const y = allocate(dtype, p.batch * p.outH * p.outW * p.outC) as FloatArray;
+  const y = allocateTensor('conv2d', [p.batch, p.outH, p.outW, p.outC], dtype) as FloatArray;
   runKernel('conv2d', p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
   if (activation) runKernel('relu', y, y);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.outC]);

@@ -4,6 +4,7 @@
 // PyTorch rounds it); the kernels then only read those taps, so a fast kernel can register by name.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
+import { allocateTensor } from '../tensor/allocation.js';
 import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { shapeOnly } from '../tensor/shape-only.js';
@@ -238,7 +239,7 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   if (x.isShapeOnly) return shapeOnly([batch, outH, outW, channels], { dtype: x.dtype });
   const p: Resize2dGrid = { batch, inH, inW, channels, outH, outW };
   const xd = x.data as FloatArray;
-  const y = allocate(x.dtype, batch * outH * outW * channels) as FloatArray;
+  const y = allocateTensor('interpolate', [batch, outH, outW, channels], x.dtype) as FloatArray;
   const out = new Tensor(y, [batch, outH, outW, channels]);
   const backward = (dy: Tensor, kernel: (dyd: FloatArray, dx: FloatArray) => void) => [
     () => {

@@ -1,6 +1,7 @@
 // Matrix products: matmul (2-D and batched) and linear (dense layer: x @ w + b with w as [in, out]).
 import { Tensor } from '../tensor/tensor.js';
 import { allocate, isFloat, promote } from '../tensor/dtype.js';
+import { allocateTensor } from '../tensor/allocation.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
@@ -30,7 +31,7 @@ export function gemm(a: Operand, b: Operand, transA: boolean, transB: boolean): 
   const dtype = promote(a.t.dtype, b.t.dtype);
   const shape = batch === 1 && a.batch === 1 && b.batch === 1 ? [m, n] : [batch, m, n];
   if (anyShapeOnly(a.t, b.t)) return shapeOnly(shape, { dtype });
-  const out = allocate(dtype, batch * m * n) as FloatArray;
+  const out = allocateTensor('matmul', shape, dtype) as FloatArray;
   const ad = (a.t.dtype === dtype ? a.t.data : a.t.to(dtype).data) as FloatArray;
   const bd = (b.t.dtype === dtype ? b.t.data : b.t.to(dtype).data) as FloatArray;
   runKernel('matmul', { batchA: a.batch, batchB: b.batch, m, k, n, transA, transB }, ad, bd, out);

@@ -1,6 +1,7 @@
 // Shape and data-movement ops: reshape, flatten, permute, slice, pad, concat, broadcast.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
+import { allocateTensor, assertAllocatable } from '../tensor/allocation.js';
 import { type Shape, formatShape, normalizeAxis, shapesEqual, sizeOf, broadcastShapes } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
@@ -153,11 +154,12 @@ export function pad(x: Tensor, widths: ReadonlyArray<readonly [number, number]>,
       throw new Error(`pad: widths must be non-negative integers, got ${JSON.stringify(widths)}`);
     }
   }
+  const outShape = x.shape.map((d, i) => d + w[i][0] + w[i][1]);
+  if (!x.isShapeOnly) assertAllocatable('pad', outShape, x.dtype);
   if (mode === 'reflect' || mode === 'replicate') return padByIndex(x, w, mode);
   if (mode !== 'constant') throw new Error(`pad: mode must be 'constant', 'reflect' or 'replicate', got ${JSON.stringify(mode)}`);
-  const outShape = x.shape.map((d, i) => d + w[i][0] + w[i][1]);
   if (x.isShapeOnly) return shapeOnly(outShape, { dtype: x.dtype });
-  const data = allocate(x.dtype, sizeOf(outShape));
+  const data = allocateTensor('pad', outShape, x.dtype);
   if (value !== 0) data.fill(value);
   const offsets = w.map(([b]) => b);
   copyBox(x.data, x.shape, x.shape.map(() => 0), data, outShape, offsets, x.shape);

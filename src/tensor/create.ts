@@ -4,6 +4,7 @@ import { type DType, type TypedArray, allocate, isFloat } from './dtype.js';
 import { type Shape, assertValidShape, sizeOf, formatShape } from './shape.js';
 import { type Generator, defaultGenerator } from '../util/random.js';
 import { isBuildingShapeOnly, shapeOnly } from './shape-only.js';
+import { allocateTensor } from './allocation.js';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -68,20 +69,25 @@ export function tensor(values: number | unknown[] | ArrayLike<number>, shape?: S
   return new Tensor(data, finalShape, options.requiresGrad ?? false);
 }
 
-export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  assertValidShape(shape, 'full');
+/** A constant tensor; `op` names the public function in errors. */
+function filled(op: string, shape: Shape, value: number, options: CreateOptions): Tensor {
+  assertValidShape(shape, op);
   if (isBuildingShapeOnly()) return shapeOnly(shape, options).requiresGrad_(options.requiresGrad ?? false);
-  const data = allocate(options.dtype ?? 'float32', sizeOf(shape));
+  const data = allocateTensor(op, shape, options.dtype ?? 'float32');
   data.fill(value);
   return new Tensor(data, shape, options.requiresGrad ?? false);
 }
 
+export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 export function zeros(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: Shape, options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
@@ -118,7 +124,7 @@ function randomTensor(shape: Shape, options: RandomOptions, fill: (g: Generator,
   if (!isFloat(dtype)) throw new Error(`random tensors must be float32 or float64, got ${dtype}`);
   assertValidShape(shape, 'random tensor');
   if (isBuildingShapeOnly()) return shapeOnly(shape, options).requiresGrad_(options.requiresGrad ?? false);
-  const data = allocate(dtype, sizeOf(shape));
+  const data = allocateTensor('random tensor', shape, dtype);
   fill(options.generator ?? defaultGenerator(), data);
   return new Tensor(data, shape, options.requiresGrad ?? false);
 }
@@ -145,7 +151,7 @@ export function randint(low: number, high: number, shape: Shape, options: { gene
   }
   assertValidShape(shape, 'randint');
   const g = options.generator ?? defaultGenerator();
-  const data = new Int32Array(sizeOf(shape));
+  const data = allocateTensor('randint', shape, 'int32');
   for (let i = 0; i < data.length; i++) data[i] = low + g.randint(high - low);
   return new Tensor(data, shape);
 }
