@@ -14,10 +14,20 @@ export type Reduction = 'mean' | 'sum' | 'none';
 /** The losses' `reduction` option, checked: opName names the loss in the error. */
 export function applyReduction(x: Tensor, reduction: Reduction | undefined, opName: string): Tensor {
   const r = reduction ?? 'mean';
-  if (r === 'mean') return mean(x);
+  if (r === 'mean') {
+    assertSamplesForMean(x.size, x.shape, opName);
+    return mean(x);
+  }
   if (r === 'sum') return sum(x);
   if (r === 'none') return x;
   throw new Error(`${opName}: reduction must be 'mean', 'sum' or 'none', got '${String(r)}'`);
+}
+
+/** A mean over no samples is 0 / 0: an empty batch is refused rather than turned into NaN (or a silent 0). */
+function assertSamplesForMean(samples: number, shape: readonly number[], opName: string): void {
+  if (samples === 0) {
+    throw new Error(`${opName}: the batch is empty (input ${formatShape(shape)}), so its mean loss is undefined; reduction 'sum' gives 0`);
+  }
 }
 
 /**
@@ -67,6 +77,8 @@ export function nllLoss(logProbs: Tensor, labels: Tensor, options: ClassLossOpti
 function classLoss(logp: Tensor, target: Tensor, options: ClassLossOptions, labelSmoothing: number, opName: string): Tensor {
   checkLossOptions(options, opName);
   const classes = logp.shape[logp.ndim - 1];
+  if (classes === 0) throw new Error(`${opName}: input ${formatShape(logp.shape)} has no classes (its last dimension is 0)`);
+  if ((options.reduction ?? 'mean') === 'mean') assertSamplesForMean(logp.size / classes, logp.shape, opName);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`${opName}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   const weight = checkWeight(options.weight ?? null, classes, opName);
   const byLabel = target.dtype === 'int32' || target.ndim === logp.ndim - 1;
