@@ -17,7 +17,7 @@ import { mish } from '../ops/mish.js';
 import { gelu, checkGeluApproximate, type GeluOptions } from '../ops/gelu.js';
 import { flatten, pad, type PadMode } from '../ops/movement.js';
 import { interpolate, checkInterpolateOptions, type InterpolateOptions } from '../ops/interpolate.js';
-import { batchNorm } from '../ops/norm.js';
+import { batchNorm, checkMomentum } from '../ops/norm.js';
 import { type Pair, pair } from '../ops/geometry.js';
 import type { Generator } from '../util/random.js';
 
@@ -433,7 +433,8 @@ export class ReplicationPad2d extends Pad2dLayer {
 
 export interface BatchNormLayerOptions {
   eps?: number;
-  momentum?: number;
+  /** In [0, 1] (default 0.1); null: the running statistics are the cumulative average, as PyTorch's None. */
+  momentum?: number | null;
   affine?: boolean;
   trackRunningStats?: boolean;
 }
@@ -445,7 +446,9 @@ export class BatchNorm2d extends Module {
   readonly runningMean: Tensor | null;
   readonly runningVar: Tensor | null;
   readonly eps: number;
-  readonly momentum: number;
+  readonly momentum: number | null;
+  /** Training batches seen, for the cumulative average (a buffer only where momentum is null). */
+  readonly numBatchesTracked: Tensor | null;
   /** Normalise with the running statistics in training mode too, leaving them unchanged (set by freezeBatchNorm). */
   frozenStatistics = false;
 
@@ -456,7 +459,7 @@ export class BatchNorm2d extends Module {
     super();
     positiveInt(numFeatures, 'numFeatures', 'BatchNorm2d');
     this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum ?? 0.1;
+    this.momentum = checkMomentum(options.momentum === undefined ? 0.1 : options.momentum, 'BatchNorm2d');
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(ones([numFeatures])) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures])) : null;
@@ -467,6 +470,8 @@ export class BatchNorm2d extends Module {
       this.registerBuffer('runningMean', this.runningMean);
       this.registerBuffer('runningVar', this.runningVar);
     }
+    this.numBatchesTracked = this.momentum === null && track ? zeros([], { dtype: 'int32' }) : null;
+    if (this.numBatchesTracked) this.registerBuffer('numBatchesTracked', this.numBatchesTracked);
   }
 
   forward(x: Tensor): Tensor {
@@ -495,9 +500,11 @@ export class BatchNorm2d extends Module {
     }
     // The mode follows train()/eval() as in PyTorch; frozenStatistics (freezeBatchNorm) keeps the running ones.
     const useBatchStats = (this.training && !this.frozenStatistics) || !this.runningMean;
+    const count = this.numBatchesTracked?.isShapeOnly === false ? this.numBatchesTracked : null;
+    if (useBatchStats && count) count.data[0]++;
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, {
       training: useBatchStats,
-      momentum: this.momentum,
+      momentum: count ? 1 / Math.max(count.data[0], 1) : (this.momentum ?? 0.1),
       eps: this.eps,
       activation,
       residual,

@@ -12,12 +12,26 @@ import { reluBackwardFromOutput } from './activation.js';
 
 export interface BatchNormOptions {
   training: boolean;
-  momentum?: number; // running = (1 - momentum) * running + momentum * batch, as in PyTorch
+  /**
+   * running = (1 - momentum) * running + momentum * batch, as in PyTorch; in [0, 1], default 0.1. PyTorch's
+   * `momentum: None` (a cumulative average) needs the count of batches seen: BatchNorm2d({ momentum: null })
+   * keeps it and passes 1 / count here.
+   */
+  momentum?: number;
   eps?: number;
   /** 'relu': relu(batchNorm(x)) as one op (Keras's activation argument). */
   activation?: 'relu';
   /** A tensor of x's shape added to the normalised values before the activation (a residual connection). */
   residual?: Tensor;
+}
+
+/** A batch norm's momentum, checked: a number in [0, 1], or null for PyTorch's cumulative average. */
+export function checkMomentum(momentum: unknown, where: string): number | null {
+  if (momentum === null) return null;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+    throw new Error(`${where}: momentum must be a number in [0, 1], or null for the cumulative average, got ${typeof momentum === 'string' ? JSON.stringify(momentum) : String(momentum)}`);
+  }
+  return momentum;
 }
 
 /** Per-channel mean and biased variance of x viewed as [rows, C], in float64. */
@@ -59,6 +73,10 @@ export function batchNorm(
     throw new Error(`batchNorm: residual must be ${x.dtype} ${formatShape(x.shape)} like the input, got ${residual.dtype} ${formatShape(residual.shape)}`);
   }
   const eps = options.eps ?? 1e-5;
+  const momentum = checkMomentum(options.momentum === undefined ? 0.1 : options.momentum, 'batchNorm');
+  if (momentum === null) {
+    throw new Error('batchNorm: momentum null (the cumulative average) needs the number of batches seen: use BatchNorm2d({ momentum: null }), which counts them, or pass 1 / batches');
+  }
   const rows = x.size / channels;
   if (anyShapeOnly(x, runningMean, runningVar, weight, bias, residual)) return shapeOnly(x.shape, { dtype: x.dtype });
   const xd = x.data as FloatArray;
@@ -68,7 +86,6 @@ export function batchNorm(
     if (rows < 2) throw new Error(`batchNorm: training needs more than one value per channel, got input ${formatShape(x.shape)}`);
     ({ mean, variance } = channelStats(xd, channels));
     if (runningMean && runningVar) {
-      const momentum = options.momentum ?? 0.1;
       const unbiased = rows / (rows - 1); // PyTorch keeps the unbiased variance in the running estimate
       for (let c = 0; c < channels; c++) {
         runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * mean[c];
