@@ -12,4 +12,5 @@ export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
 export { relu, reluBackward, relu6, relu6Backward } from './relu';
 export { hardswish, hardswishBackward } from './hardswish';
+export { silu, siluBackward } from './silu';
 export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';

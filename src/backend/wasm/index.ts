@@ -68,6 +68,8 @@ if (simdSupported) {
     hardswishBackward: wasmKernel({
       run: (rt, v, dy, dx) => (activationBackward(rt, 'hardswishBackward', f32(v), f32(dy), f32(dx)), 'hardswishBackward'),
     }),
+    silu: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'silu', f32(x), f32(y)), 'silu') }),
+    siluBackward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'siluBackward', f32(v), f32(dy), f32(dx)), 'siluBackward') }),
     sgdStep: wasmKernel({
       run: (rt, h, param, grad, buffer) => (optim.sgdStep(rt, h, f32(param), f32(grad), f32OrNull(buffer)), 'sgdStep'),
     }),

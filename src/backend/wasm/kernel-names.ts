@@ -29,4 +29,6 @@ export const CONVKIT_KERNEL_NAMES = [
   'relu6Backward',
   'hardswish',
   'hardswishBackward',
+  'silu',
+  'siluBackward',
 ] as const;
