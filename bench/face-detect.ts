@@ -3,7 +3,7 @@
 // itself on TF.js's CPU (pure JS) and WebAssembly backends, in one process, interleaved rounds, medians.
 //
 //   flock /work/bench.lock node --import tsx bench/face-detect.ts [--rounds 5]
-import Module, { createRequire } from 'node:module';
+import { faceapi, tf, requireFromScripts as require } from '../scripts/face-api-on-tfjs.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ready, setNumThreads } from '../src/index.js';
@@ -14,15 +14,6 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const SIZE = 416;
 
-// face-api's Node build requires @tensorflow/tfjs-node (native); the pure-JS @tensorflow/tfjs stands in.
-const resolveFilename = (Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string })._resolveFilename;
-(Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (this: unknown, req: string, ...rest: unknown[]) {
-  return resolveFilename.call(this, req === '@tensorflow/tfjs-node' ? '@tensorflow/tfjs' : req, ...rest);
-};
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const faceapi: any = require('@vladmandic/face-api/dist/face-api.node.js');
-const tf = faceapi.tf;
 require('@tensorflow/tfjs-backend-wasm');
 
 const modelDir = faceApiModelDir();

@@ -5,21 +5,13 @@
 // bytes; their SHA-256 is recorded so the test notices a decoder that changed.
 //
 //   node --import tsx scripts/make-face-api-detections.ts
-import Module, { createRequire } from 'node:module';
+import { faceapi, tf, requireFromScripts as require } from './face-api-on-tfjs.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readRawImage } from '../src/node/image-io.js';
 import { atomicWriteFile } from '../src/node/atomic-write.js';
 
-const resolveFilename = (Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string })._resolveFilename;
-(Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (this: unknown, req: string, ...rest: unknown[]) {
-  return resolveFilename.call(this, req === '@tensorflow/tfjs-node' ? '@tensorflow/tfjs' : req, ...rest);
-};
-const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const faceapi: any = require('@vladmandic/face-api/dist/face-api.node.js');
-const tf = faceapi.tf;
 await tf.setBackend('cpu');
 await tf.ready();
 

@@ -1,7 +1,7 @@
 // The convkit command line, run as a user runs it (a child process), through tsx so no build is needed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runConvkit, type CliResult } from './helpers/run-cli.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +12,7 @@ import { Tensor } from '../src/tensor/tensor.js';
 import { conv2d } from '../src/ops/conv.js';
 import { readImage } from '../src/node/image-io.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function convkit(args: string[], nodeArgs: string[] = []): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', ...nodeArgs, 'cli/main.ts', ...args], { env: { ...process.env, CONVKIT_BACKEND: 'js' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const convkit = (args: string[], nodeArgs: string[] = []) => runConvkit(args, { nodeArgs, env: { CONVKIT_BACKEND: 'js' } });
 
 /** A failure: exit code 1 and a short message on stderr, no stack trace. */
 function assertCleanFailure(result: CliResult, pattern: RegExp): void {

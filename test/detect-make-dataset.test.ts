@@ -4,7 +4,7 @@
 // make-dataset and anchors commands, whose reported fit is recomputed with anchorFitness.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runConvkit } from './helpers/run-cli.js';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,13 +130,7 @@ describe('makeMnistDetectionDataset', () => {
   });
 });
 
-function convkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { env: { ...process.env, CONVKIT_BACKEND: 'js' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+const convkit = (args: string[]) => runConvkit(args, { env: { CONVKIT_BACKEND: 'js' } });
 
 describe('convkit detect make-dataset and anchors', () => {
   it('writes a dataset and fits anchors to it; the JSON fit agrees with anchorFitness on the boxes', async () => {

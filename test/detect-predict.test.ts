@@ -3,7 +3,7 @@
 // from detect train's format, and the errors; drawDetections' pixels on a small image.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runConvkit, lastJson as lastJsonLine } from './helpers/run-cli.js';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,15 +14,11 @@ import { TAB10 } from '../src/data/index.js';
 import { faceApiModelDir, loadDetector, readRawImage, saveDetector, writeImage } from '../src/node/index.js';
 import type { RawImage } from '../src/data/image.js';
 
-interface CliResult { code: number; stdout: string; stderr: string }
-function convkit(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+const convkit = (args: string[]) => runConvkit(args);
+interface PredictJson {
+  images: { path: string; width: number; height: number; detections: { box: number[]; score: number; classId: number; label: string }[] }[];
 }
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+const lastJson = (stdout: string) => lastJsonLine<PredictJson>(stdout);
 
 const sample = join(faceApiModelDir(), '..', 'demo', 'sample1.jpg');
 const fixture = JSON.parse(readFileSync('test/fixtures/face-api/tiny-face-detector.json', 'utf8'));

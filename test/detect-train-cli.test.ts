@@ -3,7 +3,7 @@
 // pictures, and the errors for bad input.
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runConvkit, lastJson } from './helpers/run-cli.js';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,21 +12,7 @@ import { zeros } from '../src/index.js';
 import { serializeSafetensors } from '../src/io/safetensors.js';
 import { SquareScenes, writeSquareScenes } from './helpers/detection-scenes.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function convkit(args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+const convkit = (args: string[]) => runConvkit(args);
 
 let dir = '';
 let data = '';

@@ -3,7 +3,8 @@
 // rescaled, rotated, re-encoded copy of the whole photo, and the other two come back unknown.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { runConvkit } from './helpers/run-cli.js';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +17,7 @@ const SAMPLE = join(root, 'node_modules/@vladmandic/face-api/demo/sample1.jpg');
 let dir = '';
 let db = '';
 
-function convkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'faces', ...args], { cwd: root }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const convkit = (...args: string[]) => runConvkit(['faces', ...args], { cwd: root });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'convkit-faces-cli-'));

@@ -4,6 +4,7 @@
 // so a hand-edited or mismatched file fails naming the field, not with NaN boxes or wrong labels.
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata } from '../io/safetensors.js';
 import { applyStateDict } from '../io/apply-state-dict.js';
+import { readJsonMetadata } from '../io/json-metadata.js';
 import { stateDictOf } from '../io/checkpoint.js';
 import { TinyYolo } from './tiny-yolo.js';
 
@@ -96,15 +97,7 @@ export function checkDetectorInfo(raw: unknown, where: string, model?: TinyYolo)
 
 /** The description stored by serializeDetector, or null for a file without one. */
 export function detectorInfo(metadata: SafetensorsMetadata, source: string): DetectorInfo | null {
-  const raw = metadata[DETECTOR_METADATA_KEY];
-  if (raw === undefined) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new Error(`${source}: metadata '${DETECTOR_METADATA_KEY}' is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return checkDetectorInfo(parsed, `${source}: metadata '${DETECTOR_METADATA_KEY}'`);
+  return readJsonMetadata(metadata, DETECTOR_METADATA_KEY, source, checkDetectorInfo);
 }
 
 /** Rebuild the detector a parsed file describes and load its weights (every name and shape checked). */

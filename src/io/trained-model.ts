@@ -7,6 +7,7 @@ import type { Normalization } from '../data/idx-dataset.js';
 import { createModel, modelInputShape, type CreateModelOptions } from '../models/registry.js';
 import { serializeSafetensors, parseSafetensors, type SafetensorsContents, type SafetensorsMetadata } from './safetensors.js';
 import { applyStateDict } from './apply-state-dict.js';
+import { readJsonMetadata } from './json-metadata.js';
 import { stateDictOf } from './checkpoint.js';
 import { checkClassCount, checkTrainedModelInfo } from './check-trained-model-info.js';
 import { Linear } from '../nn/layers.js';
@@ -35,15 +36,7 @@ export function serializeTrainedModel(model: Module, info: TrainedModelInfo): Ui
 
 /** The info stored by serializeTrainedModel, or null for weights saved some other way; `source` names the file in errors. */
 export function trainedModelInfo(metadata: SafetensorsMetadata, source = 'bytes'): TrainedModelInfo | null {
-  const raw = metadata[TRAINED_MODEL_METADATA_KEY];
-  if (raw === undefined) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new Error(`${source}: metadata '${TRAINED_MODEL_METADATA_KEY}' is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  return checkTrainedModelInfo(parsed, `${source}: metadata '${TRAINED_MODEL_METADATA_KEY}'`);
+  return readJsonMetadata(metadata, TRAINED_MODEL_METADATA_KEY, source, checkTrainedModelInfo);
 }
 
 export interface LoadTrainedModelOptions {
