@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, buildShapeOnly, models, noGrad, randn, zeros } from '../src/index.js';
-import { Module, Parameter, Sequential, Conv2d, Linear, MaxPool2d, AvgPool2d, ReLU, Tanh, Flatten, BatchNorm2d, Dropout } from '../src/nn/index.js';
+import { Module, Parameter, Sequential, Conv2d, ConvTranspose2d, Linear, MaxPool2d, AvgPool2d, ReLU, Tanh, Flatten, BatchNorm2d, Dropout } from '../src/nn/index.js';
 import { summary, formatSummary } from '../src/nn/summary.js';
 
 describe('summary: the texts’ arithmetic', () => {
@@ -31,6 +31,18 @@ describe('summary: the texts’ arithmetic', () => {
     assert.deepEqual(result.layers.map((l) => l.macs), [28 * 28 * 16 * 192, 28 * 28 * 32 * 5 * 5 * 16]);
     assert.deepEqual(result.layers.map((l) => l.outputShape), [[28, 28, 16], [28, 28, 32]]);
     assert.equal(result.totalMacs, 12_443_648);
+  });
+
+  it('a ConvTranspose2d costs the MACs of the convolution it transposes', () => {
+    // 4 -> 6 channels in 2 groups, 3x3, stride 2, on 5x7: each of the 5*7*4 input values meets the 3*3*(6/2)
+    // weights of its group's filters once: 5*7*4*27 = 3780. Output (5-1)*2+3 x (7-1)*2+3 = 11x15x6.
+    const transposed = summary(new ConvTranspose2d(4, 6, 3, { stride: 2, groups: 2 }), [5, 7, 4]);
+    assert.deepEqual(transposed.layers[0].outputShape, [11, 15, 6]);
+    assert.equal(transposed.totalMacs, 3780);
+    // The convolution it transposes (6 -> 4, 3x3, stride 2, 2 groups) maps 11x15x6 back to 5x7x4 at the same cost.
+    const forward = summary(new Conv2d(6, 4, 3, { stride: 2, groups: 2 }), [11, 15, 6]);
+    assert.deepEqual(forward.layers[0].outputShape, [5, 7, 4]);
+    assert.equal(forward.totalMacs, transposed.totalMacs);
   });
 });
 

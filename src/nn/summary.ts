@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { shapeOnly } from '../tensor/shape-only.js';
 import { Module } from './module.js';
-import { Conv2d, Linear } from './layers.js';
+import { Conv2d, ConvTranspose2d, Linear } from './layers.js';
 
 export interface LayerSummary {
   /** Dotted name from namedModules() ('' for the model itself). */
@@ -31,8 +31,8 @@ export interface ModelSummary {
   totalMacs: number;
 }
 
-/** Multiply-accumulates per sample of one call, from the module and its output (batch 1). */
-export type MacCounter<M extends Module = Module> = (module: M, output: Tensor) => number;
+/** Multiply-accumulates per sample of one call, from the module, its output and its inputs (batch 1). */
+export type MacCounter<M extends Module = Module> = (module: M, output: Tensor, inputs: readonly unknown[]) => number;
 
 const macCounters = new Map<abstract new (...args: never[]) => Module, MacCounter>();
 
@@ -44,6 +44,9 @@ export function registerMacCounter<M extends Module>(type: abstract new (...args
 // Conv2d: outH * outW * outC * kH * kW * (inC / groups), i.e. per output value one MAC per weight of its filter.
 // Bias additions are not multiply-accumulates and are left out (the texts' convention).
 registerMacCounter(Conv2d, (m, out) => perSample(out) * (m.weight.size / m.outChannels));
+// ConvTranspose2d: the MACs of the convolution it transposes, inH * inW * inC * (outC / groups) * kH * kW: every
+// input value is multiplied by each weight of its group's filters once (the weight holds kH * kW * outC/groups * inC).
+registerMacCounter(ConvTranspose2d, (m, _out, [x]) => (x instanceof Tensor ? perSample(x) / m.inChannels : 0) * m.weight.size);
 // Linear: inFeatures * outFeatures per row; bias additions left out as for Conv2d.
 registerMacCounter(Linear, (m, out) => perSample(out) * m.inFeatures);
 
@@ -72,7 +75,7 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
   const layers: LayerSummary[] = [];
   const counted = new Set<Module>();
   const removers = modulesToReport(model).map(([name, module, ownParams]) =>
-    module.registerForwardHook((_m, _inputs, output) => {
+    module.registerForwardHook((_m, inputs, output) => {
       const first = !counted.has(module);
       counted.add(module);
       const counter = macCounterFor(module);
@@ -82,7 +85,7 @@ export function summary(model: Module, inputShape: readonly number[]): ModelSumm
         outputShape: outputShapeOf(output),
         params: first ? ownParams.reduce((n, p) => n + p.size, 0) : 0,
         trainableParams: first ? ownParams.reduce((n, p) => n + (p.requiresGrad ? p.size : 0), 0) : 0,
-        macs: counter && output instanceof Tensor ? counter(module, output) : 0,
+        macs: counter && output instanceof Tensor ? counter(module, output, inputs) : 0,
       });
     }),
   );
