@@ -42,3 +42,4 @@ export { augmentDetection, detectionAugmentOptions, type BoxedImage, type Detect
 export { AugmentedDetectionDataset, type AugmentedDetectionOptions } from './augmented-detection-dataset.js';
 export { drawDetections, type DrawDetectionsOptions } from './draw-detections.js';
 export { trainedDetector } from './trained-detector.js';
+export { tinyYolov2FaceDetector, tinyYolov2FaceNet, tinyYolov2FaceLength, TINY_YOLOV2_FACE_ANCHORS, TINY_YOLOV2_FACE_FILTERS } from './pretrained/tiny-yolov2-face.js';
