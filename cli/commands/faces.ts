@@ -7,10 +7,11 @@ import { facesListCommand } from './faces-list.js';
 import { facesRemoveCommand } from './faces-remove.js';
 import { facesServeCommand } from './faces-serve.js';
 import { facesCalibrateCommand } from './faces-calibrate.js';
+import { facesVerifyCommand } from './faces-verify.js';
 
 export function facesCommand(): Command {
   const faces = new Command('faces').description('face recognition: enrol people from one photo, identify, serve over HTTP, calibrate the threshold');
-  for (const sub of [facesEnrollCommand(), facesIdentifyCommand(), facesListCommand(), facesRemoveCommand(), facesServeCommand(), facesCalibrateCommand()]) {
+  for (const sub of [facesEnrollCommand(), facesIdentifyCommand(), facesListCommand(), facesRemoveCommand(), facesServeCommand(), facesCalibrateCommand(), facesVerifyCommand()]) {
     faces.addCommand(sub.showHelpAfterError('(add --help for usage)'));
   }
   return faces;
