@@ -187,3 +187,30 @@ test('collate names the sample whose shape or dtype differs', () => {
   assert.deepEqual(stacked.x.shape, [2, 2, 2]);
   assert.deepEqual(stacked.y.shape, [2]);
 });
+
+test('issue 10 case 9: a dataset returning plain numbers and arrays is collated as default_collate does', () => {
+  // Written as plain JavaScript would: x a nested array (2x2 image), y a number.
+  const plain = { length: 3, get: (i: number) => ({ x: [[i, i + 0.5], [i + 1, 2]], y: 2 - i }) } as unknown as Dataset;
+  const [batch] = [...new DataLoader(plain, { batchSize: 3 })];
+  assert.equal(batch.x.dtype, 'float32');
+  assert.deepEqual(batch.x.shape, [3, 2, 2]);
+  assert.deepEqual([...batch.x.data], [0, 0.5, 1, 2, 1, 1.5, 2, 2, 2, 2.5, 3, 2]);
+  assert.equal(batch.y.dtype, 'int32'); // integer labels, as PyTorch makes int64 class indices
+  assert.deepEqual(batch.y.shape, [3]);
+  assert.deepEqual([...batch.y.data], [2, 1, 0]);
+  // Non-integer or array targets are float32, with their shape.
+  const regression = collate([{ x: 1, y: [0.25, 1] }, { x: 2, y: [1, 0] }]);
+  assert.deepEqual([regression.x.dtype, regression.x.shape], ['float32', [2]]);
+  assert.deepEqual([regression.y.dtype, regression.y.shape, [...regression.y.data]], ['float32', [2, 2], [0.25, 1, 1, 0]]);
+});
+
+test('issue 10 case 9: a sample that is no tensor, number or array is named by its dataset index', () => {
+  const bad = (y: unknown) => ({ length: 6, get: (i: number) => (i === 4 ? { x: [1], y } : { x: [1], y: 0 }) }) as unknown as Dataset;
+  const loader = (y: unknown) => new DataLoader(new Subset(bad(y), [0, 4]), { batchSize: 2 });
+  assert.throws(() => [...loader('cat')], /collate: sample 4 \(batch position 1\) has y = string "cat"; expected a Tensor, a number or a rectangular nested array of numbers/);
+  assert.throws(() => [...loader(undefined)], /sample 4 \(batch position 1\) has y = undefined/);
+  assert.throws(() => [...loader([[1, 2], [3]])], /sample 4 \(batch position 1\) has y = an array that is ragged or holds non-numbers/);
+  assert.throws(() => [...loader([1, '2'])], /an array that is ragged or holds non-numbers/);
+  const notASample = { length: 2, get: () => 7 } as unknown as Dataset;
+  assert.throws(() => [...new DataLoader(notASample)], /collate: sample 0 \(batch position 0\) is number 7; a dataset's get\(\) must return \{ x, y \}/);
+});

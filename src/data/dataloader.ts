@@ -64,6 +64,6 @@ export class DataLoader implements Iterable<Batch> {
 
   private loadBatch(indices: Int32Array): Batch {
     if (this.dataset.getBatch) return this.dataset.getBatch(indices);
-    return collate(Array.from(indices, (i) => this.dataset.get(i)));
+    return collate(Array.from(indices, (i) => this.dataset.get(i)), indices);
   }
 }

@@ -22,6 +22,7 @@ export type Indices = Int32Array | readonly number[];
 
 export interface Dataset {
   readonly length: number;
+  /** A dataset in plain JavaScript may return numbers or nested arrays instead: `collate` converts them. */
   get(index: number): Sample;
   getBatch?(indices: Indices): Batch;
 }
@@ -110,7 +111,7 @@ export class Subset implements Dataset {
       mapped[i] = this.indices[indices[i]];
     }
     if (this.dataset.getBatch) return this.dataset.getBatch(mapped);
-    return collate(Array.from(mapped, (i) => this.dataset.get(i)));
+    return collate(Array.from(mapped, (i) => this.dataset.get(i)), mapped);
   }
 }
 

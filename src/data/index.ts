@@ -11,7 +11,7 @@ export {
   TransformDataset,
   randomSplit,
 } from './dataset.js';
-export { collate } from './collate.js';
+export { collate, type PlainSample, type SampleValue } from './collate.js';
 export { DataLoader, type DataLoaderOptions, type BatchTransform } from './dataloader.js';
 export { parseIdx, encodeIdx, type IdxArray, type IdxData, type IdxDType } from './idx.js';
 export { imageClassificationFromIdx, type IdxImageOptions, type Normalization } from './idx-dataset.js';
