@@ -202,6 +202,22 @@ describe('corrupt safetensors files give clear errors', () => {
     assertThrowsNamed(entry('F32'), source, /tensor 'w': expected \{dtype, shape, data_offsets\}, got string "F32"/);
   });
 
+  it('issue 10 case 11: offsets past 2^53 or past the file say that they exceed the file, with its size', () => {
+    const withOffsets = (offsets: string, shape = '[2]') => handBuilt(`{"w":{"dtype":"F32","shape":${shape},"data_offsets":${offsets}}}`, new Array(8).fill(0));
+    for (const offsets of ['[18446744073709551608,18446744073709551616]', '[0,9007199254740993]', '[9007199254740992,9007199254741000]', '[0,1e400]']) {
+      const file = withOffsets(offsets);
+      assertThrowsNamed(
+        () => parseSafetensors(file, source),
+        source,
+        new RegExp(`tensor 'w': data_offsets \\[\\d+, (\\d+|Infinity)\\] exceed the file: its tensor data is 8 bytes \\(offsets count from the end of the header; the file is ${file.length} bytes\\)`),
+      );
+    }
+    // Safe offsets past the data that do not fit the shape: the same message, not a byte-count mismatch.
+    assertThrowsNamed(() => parseSafetensors(withOffsets('[0,4096]'), source), source, /tensor 'w': data_offsets \[0, 4096\] exceed the file: its tensor data is 8 bytes/);
+    // Offsets that fit the shape but end past the data: a truncated file, naming the tensor.
+    assertThrowsNamed(() => parseSafetensors(withOffsets('[0,16]', '[4]'), source), source, /truncated: the header describes 16 bytes of tensor data but only 8 follow it \(tensor 'w' ends at byte 16;/);
+  });
+
   it('overlapping offsets, gaps, and a first tensor that does not start at 0', () => {
     const two = (a: [number, number], b: [number, number]) => () =>
       parseSafetensors(

@@ -108,10 +108,11 @@ export function parseSafetensors(bytes: Uint8Array, source = 'bytes'): Safetenso
 
   const header = readHeaderJson(bytes.subarray(8, 8 + headerLength), fail);
   const metadata = readMetadata(header[METADATA_KEY], fail);
+  const dataStart = 8 + headerLength;
+  const file = { dataLength: bytes.length - dataStart, fileLength: bytes.length };
   const entries = Object.entries(header)
     .filter(([name]) => name !== METADATA_KEY)
-    .map(([name, info]) => readEntry(name, info, fail));
-  const dataStart = 8 + headerLength;
+    .map(([name, info]) => readEntry(name, info, file, fail));
   checkLayout(entries, bytes.length - dataStart, bytes.length, fail);
 
   const tensors: TensorMap = {};
@@ -154,7 +155,17 @@ function isByteCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
-function readEntry(name: string, info: unknown, fail: (problem: string) => never): HeaderEntry {
+/** An offset as JSON gives it: beyond 2^53 (or 1e400 = Infinity) it is no exact integer, but still far past any file. */
+function isOffset(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && (Number.isInteger(value) || value === Infinity);
+}
+
+function readEntry(
+  name: string,
+  info: unknown,
+  file: { dataLength: number; fileLength: number },
+  fail: (problem: string) => never,
+): HeaderEntry {
   const where = `tensor '${name}'`;
   if (name === '__proto__') fail(`${where}: this name is not allowed`);
   if (!isPlainObject(info)) fail(`${where}: expected {dtype, shape, data_offsets}, got ${describeValue(info)}`);
@@ -165,14 +176,22 @@ function readEntry(name: string, info: unknown, fail: (problem: string) => never
   if (!Array.isArray(shape) || !shape.every(isByteCount)) {
     fail(`${where}: shape ${JSON.stringify(shape)} must be an array of non-negative integers`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isByteCount) || offsets[0] > offsets[1]) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isOffset) || offsets[0] > offsets[1]) {
     fail(`${where}: data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`);
   }
   const dims = shape as number[];
   const [begin, end] = offsets as [number, number];
   const itemSize = SAFETENSORS_DTYPES[dtype as string].itemSize;
   const count = dims.reduce((n, d) => n * d, 1);
-  if (!Number.isSafeInteger(count * itemSize) || end - begin !== count * itemSize) {
+  const spanFitsShape = Number.isSafeInteger(end) && Number.isSafeInteger(count * itemSize) && end - begin === count * itemSize;
+  // An end past the data that fits the shape is a truncated file, which checkLayout reports as such.
+  if (end > file.dataLength && !spanFitsShape) {
+    fail(
+      `${where}: data_offsets [${begin}, ${end}] exceed the file: its tensor data is ${file.dataLength} bytes ` +
+        `(offsets count from the end of the header; the file is ${file.fileLength} bytes)`,
+    );
+  }
+  if (!spanFitsShape) {
     fail(
       `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ${formatShape(dims)} of ${dtype} ` +
         `needs ${count} x ${itemSize} = ${count * itemSize} bytes`,
@@ -198,7 +217,7 @@ function checkLayout(entries: HeaderEntry[], dataLength: number, fileLength: num
   if (covered > dataLength) {
     fail(
       `truncated: the header describes ${covered} bytes of tensor data but only ${dataLength} follow it ` +
-        `(the file should be ${fileLength - dataLength + covered} bytes, it is ${fileLength})`,
+        `(tensor '${previous!.name}' ends at byte ${covered}; the file should be ${fileLength - dataLength + covered} bytes, it is ${fileLength})`,
     );
   }
   if (covered < dataLength) fail(`${dataLength - covered} unexpected bytes after the last tensor (the header describes ${covered})`);
