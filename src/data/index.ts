@@ -13,6 +13,7 @@ export {
 } from './dataset.js';
 export { collate, type PlainSample, type SampleValue } from './collate.js';
 export { DataLoader, type DataLoaderOptions, type BatchTransform } from './dataloader.js';
+export { PKBatchSampler, type PKBatchSamplerOptions } from './pk-batch-sampler.js';
 export { parseIdx, encodeIdx, type IdxArray, type IdxData, type IdxDType } from './idx.js';
 export { imageClassificationFromIdx, type IdxImageOptions, type Normalization } from './idx-dataset.js';
 export {

@@ -22,3 +22,7 @@ export { readFaceApiModel, setFaceApiWeightsReader, getFaceApiWeightsReader, fac
 export { calibrateThreshold, type Calibration, type LabelledPair, type RocPoint } from './calibration.js';
 export { rocChart } from './roc-chart.js';
 export { parsePairsCsv, type PairsCsvRow } from './pairs-csv.js';
+export { tripletLoss, contrastiveLoss, squaredDistance, type TripletLossOptions, type ContrastiveLossOptions } from './metric-losses.js';
+export { mineTriplets, batchTripletLoss, pairwiseSquaredDistances, TRIPLET_MININGS, type TripletMining, type Triplets, type BatchTripletLossOptions } from './triplet-mining.js';
+export { SiameseNetwork, SiameseBinaryHead } from './siamese.js';
+export { batchPairs, type BatchPairs } from './batch-pairs.js';
