@@ -2,4 +2,8 @@
 import '../backend/fast-default.js'; // the WebAssembly kernels are the default, whichever entry point comes first
 export { receptiveField, type ReceptiveField } from './receptive-field.js';
 export { applyColormap, COLORMAP_NAMES, type ColormapName } from './colormap.js';
+export type { Attribution, AttributionOptions } from './attribution.js';
+export { saliency, smoothGrad, type SmoothGradOptions } from './saliency.js';
+export { gradCam, type GradCamResult } from './grad-cam.js';
+export { occlusion, type OcclusionOptions } from './occlusion.js';
 export { overlayHeatMap, normalizeMap, type OverlayOptions } from './overlay.js';
