@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { manualSeed } from '../src/index.js';
 import { TinyYolo, detect, detectorInfoOf, drawDetections, trainedDetector } from '../src/detect/index.js';
 import { TAB10 } from '../src/data/index.js';
-import { faceApiModelDir, loadDetector, readRawImage, saveDetector, writeImage } from '../src/node/index.js';
+import { faceApiModelDir, loadDetector, readRawImage, saveDetector, tinyYolov2FaceWeightsPath, writeImage } from '../src/node/index.js';
 import type { RawImage } from '../src/data/image.js';
 
 const convkit = (args: string[]) => runConvkit(args);
@@ -57,7 +57,11 @@ describe('convkit detect predict --model tiny-face', () => {
   it('rejects an unknown model, a size that is not a multiple of 32 and a bad --conf, naming what is valid', async () => {
     let r = await convkit(['detect', 'predict', sample, '--model', 'no-such-model']);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /'no-such-model' is neither a pretrained detector \(tiny-face\) nor a readable detector file/);
+    assert.match(r.stderr, /'no-such-model' is neither a pretrained detector \(tiny-face, tiny-yolov2-face\) nor a readable detector file/);
+    if (!tinyYolov2FaceWeightsPath()) {
+      r = await convkit(['detect', 'predict', sample, '--model', 'tiny-yolov2-face']);
+      assert.match(r.stderr, /face-api\.js@0\.10\.0 is not installed.*npm install --no-save face-api\.js@0\.10\.0/);
+    }
     r = await convkit(['detect', 'predict', sample, '--model', 'tiny-face', '--size', '400']);
     assert.match(r.stderr, /detect: size must be a positive multiple of the detector's stride 32, got 400/);
     r = await convkit(['detect', 'predict', sample, '--model', 'tiny-face', '--conf', '2']);
