@@ -10,4 +10,4 @@ export { InceptionModule, BasicConv2d, type InceptionBranches, type InceptionMod
 export { GoogLeNet, googlenet, type GoogLeNetOptions } from './googlenet.js';
 export { MobileNet, DepthwiseSeparableConv2d, InvertedResidual, mobilenetV1, mobilenetV2, type MobileNetOptions } from './mobilenet.js';
 export { convNormActivation, type ConvNormActivationOptions, type PaddingConvention } from './conv-norm-activation.js';
-export { createModel, listModels, modelInputShape, type CreateModelOptions, type ModelInfo } from './registry.js';
+export { createModel, createModelForInput, listModels, modelInputShape, type CreateModelOptions, type ModelInfo } from './registry.js';

@@ -86,3 +86,28 @@ export function modelInputShape(name: string, options: CreateModelOptions = {}):
 export function listModels(): ModelInfo[] {
   return Object.entries(ENTRIES).map(([name, e]) => ({ name, description: e.description, inputShape: e.inputShape({}) }));
 }
+
+/**
+ * The model built for an input [H, W, C]: the channel count becomes inChannels, and a size other than the
+ * default becomes inputSize for models whose classifier is sized from it (LeNet, AlexNet, VGG); the others
+ * take any size.
+ */
+export function createModelForInput(name: string, options: CreateModelOptions = {}, input?: readonly [number, number, number]): Module {
+  if (!input) return createModel(name, options);
+  const [h, w, c] = input;
+  const [defaultH, defaultW, defaultC] = modelInputShape(name, options);
+  const withChannels: CreateModelOptions = c === defaultC ? options : { ...options, inChannels: c };
+  if (h === defaultH && w === defaultW) return createModel(name, withChannels);
+  const sized = h === w ? tryCreate(name, { ...withChannels, inputSize: h }) : null;
+  return sized ?? createModel(name, withChannels);
+}
+
+/** The model with an inputSize option, or null when the model has no such option (it adapts to any size). */
+function tryCreate(name: string, options: CreateModelOptions): Module | null {
+  try {
+    return createModel(name, options);
+  } catch (error) {
+    if (/unknown option\(s\) 'inputSize'/.test((error as Error).message)) return null;
+    throw error;
+  }
+}

@@ -41,3 +41,4 @@ export { readLabelledPairs, type PairsFileOptions } from './calibration-pairs.js
 export { loadStyleNetwork, STYLE_NETWORK_NAMES, type StyleNetworkOptions } from './style-networks.js';
 export { styleTransferFiles, type StyleFilesOptions, type StyleFilesResult } from './style-files.js';
 export { tinyYolov2FaceWeightsPath, loadTinyYolov2FaceDetector } from './tiny-yolov2-face-file.js';
+export { loadModelArgument, KERAS_MOBILENET_V2, type ModelArgumentOptions } from './load-model-argument.js';

@@ -31,7 +31,8 @@ export interface FeatureNetworkOptions {
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
 const IMAGENET_STD = [0.229, 0.224, 0.225];
 
-function scaleInput(image: Tensor, scaling: InputScaling): Tensor {
+/** An RGB image in [0, 1] scaled as the network expects. */
+export function scaleInput(image: Tensor, scaling: InputScaling): Tensor {
   if (scaling === 'unit') return image;
   if (scaling === 'minus-one-to-one') return image.mul(2).sub(1);
   return image.sub(tensor(IMAGENET_MEAN, [3], { dtype: image.dtype })).div(tensor(IMAGENET_STD, [3], { dtype: image.dtype }));

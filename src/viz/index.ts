@@ -7,3 +7,5 @@ export { saliency, smoothGrad, type SmoothGradOptions } from './saliency.js';
 export { gradCam, type GradCamResult } from './grad-cam.js';
 export { occlusion, type OcclusionOptions } from './occlusion.js';
 export { overlayHeatMap, normalizeMap, type OverlayOptions } from './overlay.js';
+export { vizModel, layerActivations, type VizModel } from './viz-model.js';
+export { listLayers, type LayerInfo } from './list-layers.js';
