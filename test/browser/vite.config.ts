@@ -18,6 +18,10 @@ export default defineConfig({
   logLevel: 'warn',
   server: { host: '127.0.0.1', headers: ISOLATION_HEADERS, fs: { allow: [repoRoot] } },
   preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
-  build: { target: 'es2022', emptyOutDir: true, minify: false, reportCompressedSize: false },
+  build: {
+    target: 'es2022', emptyOutDir: true, minify: false, reportCompressedSize: false,
+    // Two pages: the conv cases (index.html) and detect() with the tiny face detector (detect.html).
+    rollupOptions: { input: { index: `${pageDir}index.html`, detect: `${pageDir}detect.html` } },
+  },
   worker: { format: 'es' }, // the page starts its compute worker with { type: 'module' }
 });
