@@ -1,6 +1,6 @@
 // What every `convkit viz` subcommand shares: the <model> argument (through the library's one resolver,
 // loadModelArgument), --input, --seed, --list-layers, and the --json contract {files, figures}.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { KERAS_MOBILENET_V2, loadModelArgument } from 'convkit/node';
 import { listModels } from 'convkit/models';
 import { listLayers, type VizModel } from 'convkit/viz';
@@ -38,3 +38,21 @@ export async function openVizModel(argument: string, o: VizModelOptions): Promis
 export function printVizJson(files: readonly string[], figures: unknown): void {
   process.stdout.write(`${JSON.stringify({ files, figures })}\n`);
 }
+
+/** "0-7,12" -> [0, 1, ..., 7, 12]. */
+export function unitList(value: string): number[] {
+  const units: number[] = [];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new InvalidArgumentError(`Expected unit numbers and ranges such as 0-7,12; got '${part}'.`);
+    for (let u = Number(m[1]); u <= Number(m[2] ?? m[1]); u++) units.push(u);
+  }
+  if (units.length === 0) throw new InvalidArgumentError('Expected at least one unit, e.g. 0-7.');
+  return units;
+}
+
+/** "a,b" -> ['a', 'b']. */
+export const nameList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** A file name part from a layer name ('layer1.0.conv2' stays, '/' and odd characters become '_'). */
+export const fileSafe = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_');

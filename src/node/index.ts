@@ -42,3 +42,5 @@ export { loadStyleNetwork, STYLE_NETWORK_NAMES, type StyleNetworkOptions } from 
 export { styleTransferFiles, type StyleFilesOptions, type StyleFilesResult } from './style-files.js';
 export { tinyYolov2FaceWeightsPath, loadTinyYolov2FaceDetector } from './tiny-yolov2-face-file.js';
 export { loadModelArgument, KERAS_MOBILENET_V2, type ModelArgumentOptions } from './load-model-argument.js';
+export { encodeImageGrid, writeImageGrid } from './image-grid-files.js';
+export { loadVizImages, type VizImages } from './viz-images.js';

@@ -9,3 +9,5 @@ export { occlusion, type OcclusionOptions } from './occlusion.js';
 export { overlayHeatMap, normalizeMap, type OverlayOptions } from './overlay.js';
 export { vizModel, layerActivations, type VizModel } from './viz-model.js';
 export { listLayers, type LayerInfo } from './list-layers.js';
+export { imageGrid, type ImageGrid, type GridLabel, type ImageGridOptions } from './image-grid.js';
+export { topPatches, cropReceptiveField, topPatchesGrid, type TopPatch, type LayerTopPatches, type TopPatchesOptions } from './top-patches.js';
