@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { tensor } from '../src/index.js';
 import { applyColormap, overlayHeatMap, normalizeMap, COLORMAP_NAMES } from '../src/viz/index.js';
+import { percentile } from '../src/viz/overlay.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/viz/colormaps.json', import.meta.url), 'utf8')) as {
   values: number[];
@@ -56,6 +57,16 @@ describe('overlayHeatMap', () => {
   it('normalizeMap: min-max to [0, 1], a constant map to zeros', () => {
     assert.deepEqual(normalizeMap(tensor([2, 4, 3], [3])).toFlatArray(), [0, 1, 0.5]);
     assert.deepEqual(normalizeMap(tensor([3, 3], [2])).toFlatArray(), [0, 0]);
+  });
+
+  it('normalizeMap clips at a percentile, interpolated between ranks as numpy does', () => {
+    // 0..10 and an outlier 100: the 90th percentile sits at rank 0.9 * 11 = 9.9, between 9 and 10: 9.9.
+    assert.ok(Math.abs(percentile([100, ...Array.from({ length: 11 }, (_, i) => i)], 90) - 9.9) < 1e-12);
+    assert.equal(percentile([4, 1, 3], 50), 3);
+    assert.equal(percentile([4, 1, 3], 100), 4);
+    const scaled = normalizeMap(tensor([0, 5, 8, 10, 1000], [5]), 75).toFlatArray(); // 75th: rank 3, the 10
+    assert.deepEqual(scaled, [0, 0.5, 0.800000011920929, 1, 1]);
+    assert.throws(() => normalizeMap(tensor([1], [1]), 0), /normalizeMap: clipPercentile must be in \(0, 100\], got 0/);
   });
 
   it('rejects a map that is not 2-D, an image that is not RGB or gray, and alpha outside [0, 1]', () => {
