@@ -20,6 +20,18 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+export function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('Expected a finite number.');
+  return n;
+}
+
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
+  return n;
+}
+
 /** "HxWxC" -> [H, W, C]. */
 export function imageShape(value: string): [number, number, number] {
   const parts = value.toLowerCase().split('x');

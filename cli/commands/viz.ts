@@ -2,9 +2,12 @@
 import { Command } from 'commander';
 import { vizReceptiveFieldCommand } from './viz-receptive-field.js';
 import { vizTopPatchesCommand } from './viz-top-patches.js';
+import { vizSaliencyCommand } from './viz-saliency.js';
+import { vizGradcamCommand } from './viz-gradcam.js';
+import { vizOcclusionCommand } from './viz-occlusion.js';
 
 export function vizCommand(): Command {
-  const viz = new Command('viz').description('see what a CNN learns: receptive fields, top-activating patches, feature maps, filters, activation maximisation');
-  for (const sub of [vizReceptiveFieldCommand(), vizTopPatchesCommand()]) viz.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+  const viz = new Command('viz').description('see what a CNN learns: receptive fields, top-activating patches, feature maps, filters, activation maximisation, saliency, Grad-CAM, occlusion');
+  for (const sub of [vizReceptiveFieldCommand(), vizTopPatchesCommand(), vizSaliencyCommand(), vizGradcamCommand(), vizOcclusionCommand()]) viz.addCommand(sub.showHelpAfterError('(add --help for usage)'));
   return viz;
 }

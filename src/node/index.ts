@@ -44,3 +44,4 @@ export { tinyYolov2FaceWeightsPath, loadTinyYolov2FaceDetector } from './tiny-yo
 export { loadModelArgument, KERAS_MOBILENET_V2, type ModelArgumentOptions } from './load-model-argument.js';
 export { encodeImageGrid, writeImageGrid } from './image-grid-files.js';
 export { loadVizImages, type VizImages } from './viz-images.js';
+export { attributionFiles, ATTRIBUTION_METHODS, type AttributionMethod, type AttributionFilesOptions, type AttributionFigures } from './attribution-files.js';
