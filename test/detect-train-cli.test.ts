@@ -65,6 +65,21 @@ it('detect train writes the detector, a checkpoint, a JSON-lines log and the cur
   assert.deepEqual(more.history.slice(0, 12).map((e) => e.loss), report.history.map((e) => e.loss));
 });
 
+it('detect train --augment trains on augmented images (same seed, other losses), and --time-clock cpu runs', async () => {
+  const run = (extra: string[]) => convkit(['detect', 'train', '--data', data, '--epochs', '2', '--out', join(dir, 'aug.safetensors'), '--no-progress', '--json', ...SMALL, ...extra]);
+  const [plain, augmented] = [await run([]), await run(['--augment', '--mosaic', '1', '--hsv', '0.015,0.7,0.4'])];
+  assert.equal(augmented.code, 0, augmented.stderr);
+  const losses = (r: { stdout: string }) => (lastJson(r.stdout) as { history: { loss: number }[] }).history.map((e) => e.loss);
+  assert.equal(losses(augmented).length, 2);
+  assert.ok(losses(augmented).every(Number.isFinite));
+  assert.notDeepEqual(losses(augmented), losses(plain));
+  const cpu = await run(['--time', '10', '--time-clock', 'cpu']);
+  assert.equal(cpu.code, 0, cpu.stderr);
+  const report = lastJson(cpu.stdout) as { epochs: number; cpuSeconds: number; threads: number };
+  assert.equal(report.epochs, 2);
+  assert.ok(report.cpuSeconds > 0 && report.threads >= 1);
+});
+
 it('detect train and val fail with one clear line on bad input', async () => {
   const noCheckpoint = await convkit(['detect', 'train', '--data', data, '--out', join(dir, 'none.safetensors'), '--resume']);
   assert.equal(noCheckpoint.code, 1);
@@ -77,5 +92,11 @@ it('detect train and val fail with one clear line on bad input', async () => {
   const notDetector = await convkit(['detect', 'val', plain, '--data', data]);
   assert.equal(notDetector.code, 1);
   assert.match(notDetector.stderr, /not a detector saved by convkit detect train \(no 'convkit\.detector' metadata\)/);
-  for (const r of [noCheckpoint, badSize, notDetector]) assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+  const badHsv = await convkit(['detect', 'train', '--data', data, '--out', join(dir, 'x.safetensors'), '--hsv', '0.1,0.7']);
+  assert.equal(badHsv.code, 1);
+  assert.match(badHsv.stderr, /--hsv <h,s,v>' argument '0\.1,0\.7' is invalid\. Expected three gains h,s,v/);
+  const badClock = await convkit(['detect', 'train', '--data', data, '--out', join(dir, 'x.safetensors'), '--time-clock', 'gpu']);
+  assert.equal(badClock.code, 1);
+  assert.match(badClock.stderr, /Expected wall or cpu/);
+  for (const r of [noCheckpoint, badSize, notDetector, badHsv, badClock]) assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
 });

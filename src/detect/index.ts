@@ -17,6 +17,7 @@ export { batchObjects, type ImageObjects } from './batch-objects.js';
 export { yoloDetections, type YoloDetectionOptions, type YoloImageDetections } from './yolo-detections.js';
 export { evaluateDetector, type EvaluateDetectorOptions } from './evaluate-detector.js';
 export { detectionLoss, detectionValidation, trainDetector, type DetectionLoss, type TrainDetectorOptions } from './train-detector.js';
+export { detectionSchedule, detectionLrFactor, type DetectionScheduleOptions } from './training-schedule.js';
 export {
   DETECTOR_METADATA_KEY, detectorInfoOf, serializeDetector, checkDetectorInfo, detectorInfo, unpackDetector, parseDetector,
   type DetectorInfo, type LoadedDetector,

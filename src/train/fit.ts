@@ -1,5 +1,6 @@
 // fit(): the training loop. For each epoch: reseed, then for each batch forward, loss, backward, optional
-// gradient clipping, optimiser step; then validation, the learning-rate schedule and the callbacks.
+// gradient clipping, optimiser step; then validation, the learning-rate schedule and the callbacks. A callback
+// that sets context.stopTraining in onBatchEnd ends the epoch there (it is validated and logged, shorter).
 import type { Module } from '../nn/module.js';
 import { crossEntropy } from '../ops/loss.js';
 import { clipGradNorm, gradNorm } from '../optim/clip-grad.js';
@@ -123,6 +124,7 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
           context,
         );
         await yielder.maybeYield();
+        if (context.stopTraining) break; // a callback's time budget ran out mid-epoch
       }
       if (batch === 0) throw new Error(`fit: the training loader gave no batches in epoch ${current}`);
       if (skipped === batch) throw new Error(`fit: every batch of epoch ${current} (${batch}) had a non-finite loss or gradient norm and was skipped`);

@@ -20,7 +20,7 @@ export interface TrainingContext {
   readonly samplesPerEpoch: number | undefined;
   /** Logs of every completed epoch, including those before a resume. */
   readonly history: readonly EpochLogs[];
-  /** Set by a callback to end training after the current epoch. */
+  /** Set by a callback to end training: after the current epoch, or after the current batch when set in onBatchEnd. */
   stopTraining: boolean;
   /** Progress to save in a checkpoint after the current epoch. */
   progress(): TrainingProgress;
