@@ -3,6 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { calibrateThreshold, type LabelledPair } from '../src/face/calibration.js';
+import { confidenceAt, plattScaling } from '../src/face/distance-confidence.js';
+import { calibrationRecord, parseCalibrationRecord } from '../src/face/calibration-record.js';
+import { MemoryFaceGallery, matchFaces, verify } from '../src/face/index.js';
+import { Generator } from '../src/util/random.js';
 import { parsePairsCsv } from '../src/face/pairs-csv.js';
 import { rocChart } from '../src/face/roc-chart.js';
 
@@ -50,6 +54,67 @@ describe('calibrateThreshold', () => {
     const image = rocChart(calibrateThreshold(PAIRS, 0.2), { width: 320, height: 320 });
     assert.deepEqual([image.width, image.height, image.channels], [320, 320, 3]);
     assert.ok(image.data.some((v) => v < 128), 'something is drawn');
+  });
+});
+
+describe('calibrated confidence (Platt scaling)', () => {
+  it('is at the optimum of the cross-entropy against Platt\'s targets: both gradients vanish', () => {
+    const { slope, intercept } = calibrateThreshold(PAIRS, 0.2).confidence;
+    assert.ok(slope < 0, `farther is less likely the same person (slope ${slope})`);
+    // Back to the pairs' own prior odds (4 same : 5 different), where the fit was made.
+    const p = (d: number) => confidenceAt({ slope, intercept: intercept + Math.log(4 / 5) }, d);
+    const target = (same: boolean) => (same ? 5 / 6 : 1 / 7);
+    const g0 = PAIRS.reduce((s, q) => s + target(q.same) - p(q.distance), 0);
+    const g1 = PAIRS.reduce((s, q) => s + q.distance * (target(q.same) - p(q.distance)), 0);
+    assert.ok(Math.abs(g0) < 1e-8 && Math.abs(g1) < 1e-8, `gradients ${g0}, ${g1}`);
+  });
+
+  it('recovers the posterior of two Gaussian classes, at equal prior odds however many pairs of each', () => {
+    // Same ~ N(0.4, 0.1), different ~ N(0.8, 0.1): log-odds (d (0.4 - 0.8) + (0.64 - 0.16) / 2) / 0.01 = -40 d + 24.
+    const g = new Generator(21);
+    const pairs = [
+      ...Array.from({ length: 2000 }, () => ({ distance: 0.4 + 0.1 * g.normal(), same: true })),
+      ...Array.from({ length: 6000 }, () => ({ distance: 0.8 + 0.1 * g.normal(), same: false })),
+    ];
+    const fit = plattScaling(pairs);
+    assert.ok(Math.abs(fit.slope + 40) < 4 && Math.abs(fit.intercept - 24) < 2.4, `slope ${fit.slope}, intercept ${fit.intercept}`);
+    // At the midpoint the equal-prior posterior is 1/2; under the data's 1 : 3 odds it would be 1/4.
+    assert.ok(Math.abs(confidenceAt(fit, 0.6) - 0.5) < 0.05, `confidence at 0.6: ${confidenceAt(fit, 0.6)}`);
+  });
+
+  it('stays finite when the pairs separate perfectly, and falls with the distance', () => {
+    const fit = plattScaling([0.1, 0.2, 0.3].map((distance) => ({ distance, same: true })).concat([0.7, 0.8].map((distance) => ({ distance, same: false }))));
+    assert.ok(Number.isFinite(fit.slope) && Number.isFinite(fit.intercept), JSON.stringify(fit));
+    const values = [0, 0.2, 0.5, 0.8, 2].map((d) => confidenceAt(fit, d));
+    assert.ok(values.every((v, i) => i === 0 || v < values[i - 1]), `${values}`);
+    assert.ok(values[0] > 0.5 && values[4] < 0.5);
+  });
+
+  it('verify and identify add it as `confidence` when given a calibration; the contract fields stay as they were', async () => {
+    const record = calibrationRecord(calibrateThreshold(PAIRS, 0.2), 'euclidean');
+    const [a, b] = [Float32Array.of(0, 0), Float32Array.of(0, 0.5)];
+    assert.deepEqual(verify(a, b), { distance: 0.5, threshold: 0.6, same: true });
+    assert.deepEqual(verify(a, b, { calibration: record }), { distance: 0.5, threshold: 0.6, same: true, confidence: confidenceAt(record.confidence, 0.5) });
+    assert.throws(() => verify(a, b, { metric: 'cosine', calibration: record }), /verify: the calibration was made on euclidean distances, so it gives no confidence for cosine ones/);
+
+    const gallery = new MemoryFaceGallery();
+    gallery.add('1', 'ann', Float32Array.of(0, 0.2));
+    gallery.add('2', 'bob', Float32Array.of(3, 4));
+    const [plain] = await matchFaces([{ descriptor: a }], gallery, { k: 2 });
+    assert.deepEqual(plain.match, { id: '1', name: 'ann', distance: Math.fround(0.2) });
+    const [face] = await matchFaces([{ descriptor: a }], gallery, { k: 2, calibration: record });
+    assert.deepEqual(face.candidates.map((m) => m.confidence), face.candidates.map((m) => confidenceAt(record.confidence, m.distance)));
+    assert.equal(face.match, face.candidates[0]);
+    await assert.rejects(matchFaces([{ descriptor: a }], gallery, { metric: 'cosine', calibration: record }), /identify: the calibration was made on euclidean distances/);
+  });
+
+  it('a saved calibration is checked when read back', () => {
+    const record = calibrationRecord(calibrateThreshold(PAIRS, 0.2), 'cosine');
+    assert.equal('roc' in record, false, 'the ROC points are not kept');
+    assert.deepEqual(parseCalibrationRecord(JSON.parse(JSON.stringify(record)), 'f.json'), record);
+    assert.throws(() => parseCalibrationRecord({ format: 'x' }, 'f.json'), /f.json: not a face calibration \(format must be 'convkit-face-calibration'\)/);
+    assert.throws(() => parseCalibrationRecord({ ...record, confidence: { slope: 'a' } }, 'f.json'), /f.json: not a face calibration \(confidence must be \{slope, intercept\}/);
+    assert.throws(() => parseCalibrationRecord({ ...record, metric: 'l1' }, 'f.json'), /metric must be 'euclidean' or 'cosine', got "l1"/);
   });
 });
 

@@ -14,6 +14,9 @@ import { createFaceServer } from '../src/node/face-service/face-server.js';
 import { loadOrCreateToken } from '../src/node/face-service/auth-token.js';
 import type { RawImage } from '../src/data/image.js';
 import { describeStripes, stripePhoto } from './fixtures/face-db/stripe-faces.js';
+import { calibrateThreshold } from '../src/face/calibration.js';
+import { calibrationRecord } from '../src/face/calibration-record.js';
+import { confidenceAt } from '../src/face/distance-confidence.js';
 
 const RED: [number, number, number] = [200, 30, 30];
 const GREEN: [number, number, number] = [30, 200, 30];
@@ -121,6 +124,28 @@ describe('face service', () => {
     const after = await call('POST', '/v1/identify', { image: b64(await stripePhoto([RED])) });
     assert.equal(after.json.faces[0].match, null, 'a removed person is not found again');
     assert.equal((await call('DELETE', '/v1/people/..%2Ffaces.db')).status, 404);
+  });
+
+  it('adds a confidence to identify and verify once a calibration of its metric is stored with the database', async () => {
+    const yellow: [number, number, number] = [210, 210, 20];
+    const person = await call('POST', '/v1/people', { name: 'Cal Yellow', image: b64(await stripePhoto([yellow])) });
+    const pairs = [0.1, 0.4, 0.5, 0.9].map((distance, i) => ({ distance, same: i % 2 === 0 }));
+    const record = calibrationRecord(calibrateThreshold(pairs, 0.5), 'euclidean');
+    try {
+      await store.setCalibration(record);
+      const identified = await call('POST', '/v1/identify', { image: b64(await stripePhoto([yellow])) });
+      const { match } = identified.json.faces[0];
+      assert.deepEqual(match, { id: person.json.id, name: 'Cal Yellow', distance: match.distance, confidence: confidenceAt(record.confidence, match.distance) });
+      const verified = await call('POST', '/v1/verify', { image: b64(await stripePhoto([BLUE])), personId: person.json.id });
+      assert.deepEqual(Object.keys(verified.json), ['distance', 'threshold', 'same', 'confidence']);
+      assert.equal(verified.json.confidence, confidenceAt(record.confidence, verified.json.distance));
+      await store.setCalibration({ ...record, metric: 'cosine' });
+      const other = await call('POST', '/v1/verify', { image: b64(await stripePhoto([BLUE])), personId: person.json.id });
+      assert.deepEqual(Object.keys(other.json), ['distance', 'threshold', 'same'], 'a calibration of another metric gives no confidence');
+    } finally {
+      await store.setCalibration(null);
+      await call('DELETE', `/v1/people/${person.json.id}`);
+    }
   });
 
   it('holds enrolment to one face unless the caller picks, and says why a photo is refused', async () => {

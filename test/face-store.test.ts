@@ -9,6 +9,8 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { openSqliteFaceStore, type SqliteFaceStore } from '../src/node/sqlite-face-store.js';
 import type { FaceInput } from '../src/face/face-store.js';
+import { calibrateThreshold } from '../src/face/calibration.js';
+import { calibrationRecord } from '../src/face/calibration-record.js';
 import { syntheticDescriptor, syntheticSha256 } from './fixtures/face-db/synthetic-faces.js';
 
 let dir = '';
@@ -116,6 +118,23 @@ describe('SqliteFaceStore', () => {
     await assert.rejects(copy.importJson({ ...exported, people: [{ ...exported.people[0], faces: [{ ...exported.people[0].faces[0], descriptor: [1, 2] }] }] }), /importJson: people\[0\]: face 0: descriptor of length 2, but this database holds descriptors of length 128/);
     assert.equal((await copy.list()).length, 2, 'a refused import adds nobody');
     await Promise.all([reopened.close(), copy.close()]);
+  });
+
+  it('keeps a calibration with the database: replaced, read back after reopening, removed with null', async () => {
+    const path = join(dir, 'calibration.db');
+    const store = await openSqliteFaceStore(path);
+    assert.equal(await store.calibration(), undefined);
+    const pairs = [0.1, 0.3, 0.5, 0.7].map((distance, i) => ({ distance, same: i < 2 }));
+    const [first, second] = [calibrationRecord(calibrateThreshold(pairs, 0), 'euclidean'), calibrationRecord(calibrateThreshold(pairs, 0.5), 'cosine')];
+    await store.setCalibration(first);
+    await store.setCalibration(second);
+    await store.close();
+    const reopened = await openSqliteFaceStore(path);
+    assert.deepEqual(await reopened.calibration(), second);
+    await assert.rejects(reopened.setCalibration({ ...second, version: 2 as 1 }), /SqliteFaceStore.setCalibration: not a face calibration \(version 2, this ConvKit reads version 1\)/);
+    await reopened.setCalibration(null);
+    assert.equal(await reopened.calibration(), undefined);
+    await reopened.close();
   });
 
   it('records its migrations, applies each once, and refuses a database from a newer ConvKit', async () => {

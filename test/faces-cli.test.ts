@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { loadCalibration } from '../src/node/calibration-file.js';
+import { openSqliteFaceStore } from '../src/node/sqlite-face-store.js';
+import { confidenceAt } from '../src/face/distance-confidence.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLE = join(root, 'node_modules/@vladmandic/face-api/demo/sample1.jpg');
@@ -74,6 +77,26 @@ describe('convkit faces', () => {
     assert.ok(existsSync(plot));
     const text = await convkit('calibrate', csv, '--far', '0.001');
     assert.match(text.stdout, /note: 5 different-person pairs cannot resolve a FAR of 0.001 \(that needs at least 1000\)/);
+  });
+
+  it('keeps a calibration (--save, --db) and verify --calibration adds the confidence', async () => {
+    const csv = join(dir, 'pairs-keep.csv');
+    writeFileSync(csv, 'distance,same\n0.1,1\n0.2,1\n0.35,1\n0.5,1\n0.3,0\n0.4,0\n0.6,0\n0.7,0\n0.8,0\n');
+    const [file, calibrated] = [join(dir, 'calibration.json'), join(dir, 'calibrated.db')];
+    const r = await convkit('calibrate', csv, '--far', '0.2', '--json', '--save', file, '--db', calibrated);
+    assert.equal(r.code, 0, r.stderr);
+    const saved = await loadCalibration(file);
+    assert.deepEqual(saved.confidence, JSON.parse(r.stdout).confidence);
+    assert.deepEqual([saved.metric, saved.threshold, saved.samePairs], ['euclidean', 0.35, 4]);
+    const store = await openSqliteFaceStore(calibrated);
+    assert.deepEqual(await store.calibration(), saved);
+    await store.close();
+    const verified = await convkit('verify', join(dir, 'one.jpg'), join(dir, 'one.jpg'), '--calibration', file, '--json');
+    assert.equal(verified.code, 0, verified.stderr);
+    const result = JSON.parse(verified.stdout);
+    assert.deepEqual(result, { distance: result.distance, threshold: 0.6, same: true, confidence: confidenceAt(saved.confidence, result.distance) });
+    const wrong = await convkit('verify', join(dir, 'one.jpg'), join(dir, 'one.jpg'), '--calibration', csv);
+    assert.match(wrong.stderr, /loadCalibration: '.*pairs-keep.csv' is not JSON/);
   });
 
   it('serves: makes an owner-only token on first start, prints it once, and answers with it', async () => {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_THRESHOLDS, verify, type DescriptorMetric } from 'convkit/face';
-import { decodePhoto, faceDescriber, loadFaceModels, onlyFace } from 'convkit/node';
+import { decodePhoto, faceDescriber, loadCalibration, loadFaceModels, onlyFace } from 'convkit/node';
 import { positiveNumber } from '../options.js';
 
 interface VerifyOptions {
@@ -10,6 +10,7 @@ interface VerifyOptions {
   metric: DescriptorMetric;
   faceA?: number;
   faceB?: number;
+  calibration?: string;
   json?: boolean;
 }
 
@@ -33,8 +34,10 @@ export function facesVerifyCommand(): Command {
     .option('--metric <name>', 'euclidean | cosine', metric, 'euclidean')
     .option('--face-a <i>', 'the face to use when image A holds several', faceIndex)
     .option('--face-b <i>', 'the face to use when image B holds several', faceIndex)
-    .option('--json', 'print {"distance","threshold","same"}')
+    .option('--calibration <file>', 'add the confidence P(same | distance) from this calibration (faces calibrate --save)')
+    .option('--json', 'print {"distance","threshold","same","confidence"?} (confidence with --calibration)')
     .action(async (imageA: string, imageB: string, options: VerifyOptions) => {
+      const calibration = options.calibration ? await loadCalibration(options.calibration) : undefined;
       const describe = faceDescriber(await loadFaceModels());
       const faceOf = async (path: string, face: number | undefined) => {
         const bytes = await readFile(path).catch((error: Error) => Promise.reject(new Error(`cannot read '${path}': ${error.message}`)));
@@ -43,8 +46,9 @@ export function facesVerifyCommand(): Command {
       };
       const a = await faceOf(imageA, options.faceA);
       const b = await faceOf(imageB, options.faceB);
-      const { distance, threshold, same } = verify(a.descriptor, b.descriptor, { metric: options.metric, threshold: options.threshold });
-      if (options.json) process.stdout.write(`${JSON.stringify({ distance, threshold, same })}\n`);
-      else process.stdout.write(`${same ? 'same person' : 'different people'}: distance ${distance.toFixed(3)} (${options.metric}, threshold ${threshold})\n`);
+      const result = verify(a.descriptor, b.descriptor, { metric: options.metric, threshold: options.threshold, calibration });
+      const { distance, threshold, same, confidence } = result;
+      if (options.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+      else process.stdout.write(`${same ? 'same person' : 'different people'}: distance ${distance.toFixed(3)} (${options.metric}, threshold ${threshold}${confidence !== undefined ? `, confidence ${confidence.toFixed(3)}` : ''})\n`);
     });
 }

@@ -1,6 +1,8 @@
 // Threshold calibration from labelled pairs: the ROC curve (true-accept against false-accept rate as the
 // threshold sweeps the distances), the equal error rate, and the threshold that keeps false accepts at or
 // below a chosen rate. A pair is accepted ("same person") when its distance is at or below the threshold.
+// It also fits the calibrated confidence P(same | distance) (Platt scaling, distance-confidence.ts).
+import { type PlattScaling, plattScaling } from './distance-confidence.js';
 
 export interface LabelledPair {
   distance: number;
@@ -30,6 +32,8 @@ export interface Calibration {
   threshold: number;
   far: number;
   tar: number;
+  /** P(same | distance) = sigmoid(slope d + intercept), under equal prior odds. */
+  confidence: PlattScaling;
 }
 
 export function calibrateThreshold(pairs: readonly LabelledPair[], targetFar: number): Calibration {
@@ -66,5 +70,5 @@ export function calibrateThreshold(pairs: readonly LabelledPair[], targetFar: nu
   const eerThreshold = before.threshold + t * (after.threshold - before.threshold);
 
   const chosen = roc.filter((p) => p.far <= targetFar).pop()!;
-  return { samePairs, differentPairs, roc, auc, eer, eerThreshold, targetFar, threshold: chosen.threshold, far: chosen.far, tar: chosen.tar };
+  return { samePairs, differentPairs, roc, auc, eer, eerThreshold, targetFar, threshold: chosen.threshold, far: chosen.far, tar: chosen.tar, confidence: plattScaling(pairs) };
 }

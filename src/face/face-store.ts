@@ -2,6 +2,7 @@
 // Enrolling or removing someone is a row change, never a retraining. The interface is all a server needs,
 // so the embedded SQLite store (convkit/node) can be replaced by a server database without touching callers.
 import type { FaceGallery } from './gallery.js';
+import type { CalibrationRecord } from './calibration-record.js';
 
 /** Face box in the source image's pixels: [x1, y1, x2, y2]. */
 export type FaceBox = [number, number, number, number];
@@ -60,6 +61,10 @@ export interface FaceStore extends FaceGallery {
   exportJson(): Promise<FaceStoreExport>;
   /** Adds every person of `data` as a new person (new ids), all or nothing; returns them in order. */
   importJson(data: FaceStoreExport): Promise<PersonRecord[]>;
+  /** The threshold calibration kept with the store (identify's confidences), if one was set. */
+  calibration(): Promise<CalibrationRecord | undefined>;
+  /** Keeps `calibration` with the store, replacing any before; null removes it. */
+  setCalibration(calibration: CalibrationRecord | null): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ export { MemoryFaceGallery } from './memory-gallery.js';
 export { euclideanDistance, cosineDistance, descriptorDistance, meanDescriptor } from './descriptor-distance.js';
 export type { FaceStore, FaceInput, FaceBox, PersonRecord, StoredFace, FaceStoreExport } from './face-store.js';
 export { verify, DEFAULT_THRESHOLDS, type VerifyOptions, type Verification } from './verify.js';
-export { identify, matchFaces, type IdentifyOptions, type IdentifiedFace, type MatchOptions } from './identify.js';
+export { identify, matchFaces, type IdentifyOptions, type IdentifiedFace, type IdentifiedMatch, type MatchOptions } from './identify.js';
 export {
   describeFaces, faceLandmarks, descriptorInput, FACE_ALIGNMENTS,
   type FaceModels, type FaceAlignment, type DescribeFacesOptions, type DescribedFace,
@@ -20,6 +20,8 @@ export { FACE_API_MEAN_RGB } from './face-api-weights.js';
 export { detectFaces, loadTinyFaceDetector, type DetectFacesOptions } from './detect-faces.js';
 export { readFaceApiModel, setFaceApiWeightsReader, getFaceApiWeightsReader, faceApiWeightsFromUrl, type FaceApiWeightsReader } from './face-api-reader.js';
 export { calibrateThreshold, type Calibration, type LabelledPair, type RocPoint } from './calibration.js';
+export { plattScaling, confidenceAt, type PlattScaling } from './distance-confidence.js';
+export { calibrationRecord, parseCalibrationRecord, calibratedConfidence, type CalibrationRecord } from './calibration-record.js';
 export { rocChart } from './roc-chart.js';
 export { parsePairsCsv, type PairsCsvRow } from './pairs-csv.js';
 export { tripletLoss, contrastiveLoss, squaredDistance, type TripletLossOptions, type ContrastiveLossOptions } from './metric-losses.js';

@@ -1,6 +1,7 @@
 // 1:1 verification: is descriptor b the same person as descriptor a? A distance against a threshold.
 import type { DescriptorMetric } from './gallery.js';
 import { checkDescriptorPair, checkMetric, descriptorDistance } from './descriptor-distance.js';
+import { type CalibrationRecord, calibratedConfidence } from './calibration-record.js';
 
 /**
  * Thresholds for dlib's descriptor: Euclidean 0.6 (dlib's and face_recognition's "tolerance"); cosine 0.07
@@ -13,6 +14,8 @@ export interface VerifyOptions {
   metric?: DescriptorMetric;
   /** Default DEFAULT_THRESHOLDS[metric]. */
   threshold?: number;
+  /** When given, the result has `confidence`: P(same | distance) from it (its metric must be this one). */
+  calibration?: CalibrationRecord;
 }
 
 export interface Verification {
@@ -20,6 +23,8 @@ export interface Verification {
   threshold: number;
   /** distance <= threshold */
   same: boolean;
+  /** P(same | distance) from the calibration given (equal prior odds); absent without one. */
+  confidence?: number;
 }
 
 export function verify(a: ArrayLike<number>, b: ArrayLike<number>, options: VerifyOptions = {}): Verification {
@@ -27,7 +32,8 @@ export function verify(a: ArrayLike<number>, b: ArrayLike<number>, options: Veri
   const threshold = resolveThreshold('verify', metric, options.threshold);
   checkDescriptorPair('verify', a, b);
   const distance = descriptorDistance(a, b, metric);
-  return { distance, threshold, same: distance <= threshold };
+  const verdict = { distance, threshold, same: distance <= threshold };
+  return options.calibration ? { ...verdict, confidence: calibratedConfidence('verify', options.calibration, metric, distance) } : verdict;
 }
 
 /** The threshold given, checked, or the metric's default. */

@@ -38,6 +38,7 @@ export { loadOrCreateToken } from './face-service/auth-token.js';
 export { parseByteSize } from './face-service/request-body.js';
 export { annotateFaces, type FaceLabel } from './annotate-faces.js';
 export { readLabelledPairs, type PairsFileOptions } from './calibration-pairs.js';
+export { saveCalibration, loadCalibration } from './calibration-file.js';
 export { loadStyleNetwork, STYLE_NETWORK_NAMES, type StyleNetworkOptions } from './style-networks.js';
 export { styleTransferFiles, type StyleFilesOptions, type StyleFilesResult } from './style-files.js';
 export { tinyYolov2FaceWeightsPath, loadTinyYolov2FaceDetector } from './tiny-yolov2-face-file.js';

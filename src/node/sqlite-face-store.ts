@@ -8,6 +8,7 @@ import type { FaceBox, FaceInput, FaceStore, FaceStoreExport, PersonRecord, Stor
 import { checkImageSha256, checkPersonName } from '../face/face-store.js';
 import type { GalleryMatch, GalleryQueryOptions } from '../face/gallery.js';
 import { checkDescriptor, checkMetric, meanDescriptor } from '../face/descriptor-distance.js';
+import { type CalibrationRecord, parseCalibrationRecord } from '../face/calibration-record.js';
 import { migrate } from './sqlite-face-schema.js';
 import { DEFAULT_BUSY_DEADLINE_MS, retryWhileBusy } from './sqlite-busy-retry.js';
 
@@ -94,6 +95,9 @@ export class SqliteFaceStore implements FaceStore {
       people: db.prepare<PersonRow>(`SELECT ${personColumns} FROM people p ORDER BY p.id`),
       facesOf: db.prepare<FaceRow>('SELECT * FROM faces WHERE person_id = ? ORDER BY id'),
       descriptorsOf: db.prepare<{ descriptor: Buffer }>('SELECT descriptor FROM faces WHERE person_id = ?'),
+      calibration: db.prepare<{ value: string }>("SELECT value FROM store_meta WHERE key = 'calibration'"),
+      setCalibration: db.prepare("INSERT INTO store_meta (key, value) VALUES ('calibration', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      deleteCalibration: db.prepare("DELETE FROM store_meta WHERE key = 'calibration'"),
       names: db.prepare<{ id: number; name: string }>('SELECT id, name FROM people WHERE id IN (SELECT value FROM json_each(?))'),
       nearestFaces: {
         euclidean: db.prepare<{ person_id: number; distance: number }>('SELECT person_id, distance FROM face_vectors WHERE euclidean MATCH ? AND k = ? ORDER BY distance'),
@@ -149,6 +153,18 @@ export class SqliteFaceStore implements FaceStore {
       if (this.statements.renamePerson.run(checkedName, new Date().toISOString(), id).changes === 0) throw new Error(`${caller}: no person with id '${personId}'`);
       return this.personRecord(id)!;
     });
+  }
+
+  async calibration(): Promise<CalibrationRecord | undefined> {
+    const row = await this.read('SqliteFaceStore.calibration', () => this.statements.calibration.get());
+    return row ? parseCalibrationRecord(JSON.parse(row.value), 'SqliteFaceStore.calibration') : undefined;
+  }
+
+  async setCalibration(calibration: CalibrationRecord | null): Promise<void> {
+    const caller = 'SqliteFaceStore.setCalibration';
+    if (calibration === null) return void (await this.write(caller, () => this.statements.deleteCalibration.run()));
+    const checked = parseCalibrationRecord(calibration, caller);
+    await this.write(caller, () => this.statements.setCalibration.run(JSON.stringify(checked)));
   }
 
   async get(personId: string): Promise<PersonRecord | undefined> {

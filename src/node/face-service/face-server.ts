@@ -6,6 +6,7 @@ import type { FaceStore } from '../../face/face-store.js';
 import type { DescriptorMetric, GalleryMatchBy } from '../../face/gallery.js';
 import { descriptorDistance, meanDescriptor } from '../../face/descriptor-distance.js';
 import { DEFAULT_THRESHOLDS } from '../../face/verify.js';
+import { confidenceAt } from '../../face/distance-confidence.js';
 import { FacePhotoError, addPhoto, decodePhoto, enrollPhoto, identifyPhoto, onlyFace, DEFAULT_MAX_PIXELS, type FaceDescriber, type FacePhotoProblem } from '../face-photos.js';
 import { HttpError } from './http-error.js';
 import { bearerMatches } from './auth-token.js';
@@ -43,6 +44,12 @@ export function createFaceServer(options: FaceServiceOptions): Server {
   if (typeof token !== 'string' || token.length < 16) throw new Error('createFaceServer: the token must be a string of at least 16 characters');
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const photo = { maxPixels };
+
+  /** The store's calibration when it was made on this server's metric (read per request: `faces calibrate --db` may set it while serving). */
+  async function calibration() {
+    const stored = await store.calibration();
+    return stored?.metric === metric ? stored : undefined;
+  }
 
   async function fieldsOf(request: IncomingMessage): Promise<Fields> {
     return parseFields(request.headers['content-type'], await readBody(request, maxBodyBytes));
@@ -93,7 +100,7 @@ export function createFaceServer(options: FaceServiceOptions): Server {
       allow(['POST']);
       const fields = await fieldsOf(request);
       const k = integerField(fields, 'k', MAX_CANDIDATES) || 1;
-      const faces = await identifyPhoto(store, describe, imageField(fields, 'image'), { ...photo, k, threshold, metric, by });
+      const faces = await identifyPhoto(store, describe, imageField(fields, 'image'), { ...photo, k, threshold, metric, by, calibration: await calibration() });
       return [200, { faces }];
     }
     if (path === '/v1/verify') {
@@ -112,7 +119,8 @@ export function createFaceServer(options: FaceServiceOptions): Server {
         const [a, b] = await Promise.all([oneDescriptor(imageField(fields, 'imageA')), oneDescriptor(imageField(fields, 'imageB'))]);
         distance = descriptorDistance(a, b, metric);
       }
-      return [200, { distance, threshold, same: distance <= threshold }];
+      const calibrated = await calibration();
+      return [200, { distance, threshold, same: distance <= threshold, ...(calibrated && { confidence: confidenceAt(calibrated.confidence, distance) }) }];
     }
     throw new HttpError(404, `no route ${method} ${path}`);
   }

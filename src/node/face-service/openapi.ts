@@ -3,6 +3,7 @@ const image = { type: 'string', description: 'the image file (multipart) or its 
 const error = { description: 'an error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 const json = (schema: object) => ({ 'application/json': { schema }, 'multipart/form-data': { schema } });
 const person = { $ref: '#/components/schemas/Person' };
+const CONFIDENCE = { type: 'number', description: 'P(same person | distance), from the calibration stored with the database (convkit faces calibrate --db); absent without one' };
 const problems = { 400: error, 401: error, 413: error, 415: error, 422: error };
 
 export const OPENAPI_DOCUMENT = {
@@ -13,7 +14,7 @@ export const OPENAPI_DOCUMENT = {
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
       Person: { type: 'object', required: ['id', 'name', 'faces'], properties: { id: { type: 'string' }, name: { type: 'string' }, faces: { type: 'integer', description: 'descriptors stored for the person' } } },
-      Match: { type: 'object', required: ['id', 'name', 'distance'], properties: { id: { type: 'string' }, name: { type: 'string' }, distance: { type: 'number' } } },
+      Match: { type: 'object', required: ['id', 'name', 'distance'], properties: { id: { type: 'string' }, name: { type: 'string' }, distance: { type: 'number' }, confidence: CONFIDENCE } },
       Box: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4, description: '[x1, y1, x2, y2] in pixels' },
     },
   },
@@ -53,7 +54,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         summary: 'is this the same person? two images (imageA, imageB), or an image and a personId; each image holds one face',
         requestBody: { required: true, content: json({ type: 'object', properties: { imageA: image, imageB: image, image, personId: { type: 'string' } } }) },
-        responses: { 200: { description: 'the decision', content: { 'application/json': { schema: { type: 'object', properties: { distance: { type: 'number' }, threshold: { type: 'number' }, same: { type: 'boolean' } } } } } }, 404: error, ...problems },
+        responses: { 200: { description: 'the decision', content: { 'application/json': { schema: { type: 'object', properties: { distance: { type: 'number' }, threshold: { type: 'number' }, same: { type: 'boolean' }, confidence: CONFIDENCE } } } } }, 404: error, ...problems },
       },
     },
     '/v1/openapi.json': { get: { summary: 'this document', responses: { 200: { description: 'OpenAPI 3.1' }, 401: error } } },
