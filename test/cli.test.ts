@@ -52,7 +52,7 @@ async function helpOf(args: string[]): Promise<string> {
 
 describe('convkit --help', () => {
   it('describes the program and every command', async () => {
-    const commands = ['train', 'eval', 'predict', 'summary', 'filter', 'style', 'augment'];
+    const commands = ['train', 'eval', 'predict', 'summary', 'filter', 'style', 'plot', 'augment'];
     const top = await helpOf([]);
     for (const c of commands) assert.match(top, new RegExp(`^  ${c} `, 'm'), `top-level help lists ${c}`);
     for (const c of commands) assert.match(await helpOf([c]), new RegExp(`^Usage: convkit ${c} \\[options\\]`, 'm'));

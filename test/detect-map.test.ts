@@ -5,6 +5,9 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor } from '../src/index.js';
 import { meanAveragePrecision, precisionRecallChart, COCO_IOU_THRESHOLDS, COCO_RECALL_POINTS } from '../src/detect/index.js';
+import { MEAN_CURVE_COLOR } from '../src/detect/precision-recall-chart.js';
+import { chartSvg } from '../src/data/chart.js';
+import { svgLines } from './helpers/svg-lines.js';
 
 const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} vs ${expected}`);
 
@@ -132,25 +135,19 @@ it('bad input names the image, the box and what is valid', () => {
   assert.throws(() => meanAveragePrecision(tpFpTp, threeObjects, { maxDetections: 0 }), /maxDetections must be a positive integer, got 0/);
 });
 
-it('precisionRecallChart draws the mean curve where the precision is', () => {
-  // Dark blue (0, 0, 180) is the mean curve (and its legend swatch, bottom left). Perfect detection: precision 1
-  // at every recall, so on the right half the line runs along the top. One object of two found: precision 1
-  // up to recall 0.5, then 0, so at the far right the line lies along the bottom.
-  const bluePixels = (image: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }, fromX: number): number[] => {
-    const rows: number[] = [];
-    for (let y = 0; y < image.height; y++) {
-      for (let x = fromX; x < image.width; x++) {
-        const i = 3 * (y * image.width + x);
-        if (image.data[i] === 0 && image.data[i + 1] === 0 && image.data[i + 2] === 180) rows.push(y);
-      }
-    }
-    return rows;
+it('precisionRecallChart draws the mean curve where the precision is', async () => {
+  // The mean curve (its own colour) over a 480 x 480 plot, recall 0..1 left to right, precision 1 at the top
+  // (y 0) and 0 at the bottom (y 480). Perfect detection: precision 1 at every recall. One object of two
+  // found: precision 1 up to recall 0.5, then 0.
+  const meanCurve = async (result: ReturnType<typeof meanAveragePrecision>) => {
+    const lines = svgLines((await chartSvg(precisionRecallChart(result))).svg).filter((l) => l.stroke === MEAN_CURVE_COLOR);
+    assert.equal(lines.length, 1);
+    return lines[0].pieces.flat();
   };
-  const perfect = precisionRecallChart(meanAveragePrecision([{ boxes: [g1], scores: [0.9], classes: [0] }], [{ boxes: [g1], classes: [0] }]));
-  assert.deepEqual([perfect.width, perfect.height, perfect.channels], [640, 640, 3]);
-  const top = bluePixels(perfect, 320);
-  assert.ok(top.length > 0 && Math.max(...top) < 640 / 4, `perfect curve rows ${Math.min(...top)}..${Math.max(...top)}`);
-  const half = precisionRecallChart(meanAveragePrecision([{ boxes: [g1], scores: [0.9], classes: [0] }], [{ boxes: [g1, g2], classes: [0, 0] }]));
-  const right = bluePixels(half, 560);
-  assert.ok(right.length > 0 && Math.min(...right) > (640 * 3) / 4, `half-recall curve rows ${Math.min(...right)}..${Math.max(...right)}`);
+  const perfect = await meanCurve(meanAveragePrecision([{ boxes: [g1], scores: [0.9], classes: [0] }], [{ boxes: [g1], classes: [0] }]));
+  assert.equal(perfect.length, COCO_RECALL_POINTS.length);
+  assert.ok(perfect.every(([, y]) => y === 0), 'perfect precision runs along the top');
+  const half = await meanCurve(meanAveragePrecision([{ boxes: [g1], scores: [0.9], classes: [0] }], [{ boxes: [g1, g2], classes: [0, 0] }]));
+  assert.ok(half.filter(([x]) => x <= 240).every(([, y]) => y === 0), 'precision 1 up to recall 0.5');
+  assert.ok(half.filter(([x]) => x > 241).every(([, y]) => y === 480), 'precision 0 beyond recall 0.5');
 });

@@ -40,8 +40,9 @@ it('detect train writes the detector, a checkpoint, a JSON-lines log and the cur
   const epochs = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.event === 'epoch');
   assert.equal(epochs.length, 12);
   for (const key of ['loss', 'box', 'objectness', 'noObject', 'classes', 'valMAP50', 'valMAP50_95', 'lr', 'seconds']) assert.equal(typeof epochs[11][key], 'number', key);
+  // Three panels (loss terms, validation mAP, learning rate) of 560 x 240 plot pixels each, at scale 2.
   const picture = await sharp(curve).metadata();
-  assert.deepEqual([picture.width, picture.height], [640, 960]);
+  assert.ok(picture.format === 'png' && picture.width! > 2 * 560 && picture.height! > 2 * 3 * 240, `${picture.format} ${picture.width}x${picture.height}`);
   assert.ok((await stat(`${out}.ckpt`)).size > 0, 'the checkpoint is written');
 
   const val = await convkit(['detect', 'val', out, '--data', data, '--json', '--plot', join(dir, 'pr.png')]);
@@ -55,7 +56,7 @@ it('detect train writes the detector, a checkpoint, a JSON-lines log and the cur
   assert.equal(result.mAP50, report.mAP50);
   assert.equal(result.mAP50_95, report.mAP50_95);
   assert.match(val.stdout, /^red +instances +\d+ +P [\d.]+ +R [\d.]+ +AP50 [\d.]+ +AP50-95 [\d.]+$/m);
-  assert.equal((await sharp(join(dir, 'pr.png')).metadata()).width, 640);
+  assert.ok((await sharp(join(dir, 'pr.png')).metadata()).width! > 2 * 480, 'a 480 px plot at scale 2, plus its axes');
 
   const resumed = await convkit(['detect', 'train', '--data', data, '--epochs', '14', '--out', out, '--resume', '--no-progress', '--json', '--lr', '3e-3', '--batch', '16']);
   assert.equal(resumed.code, 0, resumed.stderr);

@@ -9,6 +9,8 @@ import { MemoryFaceGallery, matchFaces, verify } from '../src/face/index.js';
 import { Generator } from '../src/util/random.js';
 import { parsePairsCsv } from '../src/face/pairs-csv.js';
 import { rocChart } from '../src/face/roc-chart.js';
+import { chartSvg } from '../src/data/chart.js';
+import { svgLines } from './helpers/svg-lines.js';
 
 const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} vs ${b}`);
 
@@ -50,10 +52,14 @@ describe('calibrateThreshold', () => {
     assert.throws(() => calibrateThreshold(PAIRS, 1.5), /the target FAR must be in 0..1, got 1.5/);
   });
 
-  it('draws the ROC curve', () => {
-    const image = rocChart(calibrateThreshold(PAIRS, 0.2), { width: 320, height: 320 });
-    assert.deepEqual([image.width, image.height, image.channels], [320, 320, 3]);
-    assert.ok(image.data.some((v) => v < 128), 'something is drawn');
+  it('draws the ROC curve through every ROC point', async () => {
+    // FAR 0..1 over 320 px left to right, TAR 0..1 over 320 px bottom to top.
+    const c = calibrateThreshold(PAIRS, 0.2);
+    const lines = svgLines((await chartSvg(rocChart(c, { width: 320, height: 320 }))).svg);
+    const roc = lines.find((l) => l.label?.startsWith('ROC, AUC 0.8500'));
+    assert.ok(roc, `the ROC line is labelled with its AUC (labels: ${lines.map((l) => l.label).join(' | ')})`);
+    assert.deepEqual(roc.pieces, [c.roc.map((p) => [p.far * 320, 320 - p.tar * 320])]);
+    assert.ok(lines.some((l) => l.label === 'FAR 0.2: threshold 0.350, TAR 75.0%'), 'the operating point is in the legend');
   });
 });
 

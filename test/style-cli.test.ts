@@ -2,7 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runConvkit } from './helpers/run-cli.js';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { parseTrainingLog } from '../src/data/training-log.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -27,7 +28,8 @@ after(() => rm(dir, { recursive: true, force: true }));
 describe('convkit style', () => {
   it('writes the image at --size and ends --json output with the contract line', async () => {
     const out = join(dir, 'out.png');
-    const r = await convkit(['style', content, style, '--out', out, '--size', '48', '--steps', '4', '--save-every', '2', '--json']);
+    const log = join(dir, 'style.jsonl');
+    const r = await convkit(['style', content, style, '--out', out, '--size', '48', '--steps', '4', '--save-every', '2', '--log', log, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const last = JSON.parse(r.stdout.trim().split('\n').pop()!);
     assert.deepEqual(Object.keys(last), ['out', 'steps', 'contentCost', 'styleCost', 'totalCost', 'seconds']);
@@ -38,6 +40,10 @@ describe('convkit style', () => {
     assert.deepEqual([meta.width, meta.height], [48, 32]);
     assert.ok((await stat(join(dir, 'out_2.png'))).size > 0, '--save-every 2 wrote out_2.png');
     assert.match(r.stderr, /step 4\/4 \(48x32\) \| content \S+ style \S+ tv \S+ total \S+/, 'progress with each cost term');
+    // --log: one step record per step, the last one with the final costs, readable by convkit plot.
+    const logged = parseTrainingLog(await readFile(log, 'utf8'), log);
+    assert.deepEqual(logged.steps.map((p) => p.x), [1, 2, 3, 4]);
+    assert.deepEqual([logged.steps[3].values.content, logged.steps[3].values.style, logged.steps[3].values.total], [last.contentCost, last.styleCost, last.totalCost]);
   });
 
   it('takes the optimiser, init, colours, layers and several styles', async () => {

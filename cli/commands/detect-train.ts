@@ -4,14 +4,14 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { getNumThreads, manualSeed, setNumThreads } from 'convkit';
-import { DataLoader } from 'convkit/data';
+import { DataLoader, trainingCurves, trainingLogOf } from 'convkit/data';
 import { Adam } from 'convkit/optim';
 import type { Callback } from 'convkit/train';
 import {
-  AugmentedDetectionDataset, TinyYolo, checkDetectorInfo, detectionSchedule, detectorInfoOf, kmeansAnchors, trainDetector, trainingCurveChart,
+  AugmentedDetectionDataset, TinyYolo, checkDetectorInfo, detectionSchedule, detectorInfoOf, kmeansAnchors, trainDetector,
   type DetectionAugmentOptions, type DetectorInfo,
 } from 'convkit/detect';
-import { ModelCheckpoint, ProgressBar, formatDuration, jsonLog, loadTrainingState, loadYoloDataset, saveDetector, writeImage } from 'convkit/node';
+import { ModelCheckpoint, ProgressBar, formatDuration, jsonLog, loadTrainingState, loadYoloDataset, saveDetector, chartFormatOf, writeChart } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
 import { nonNegativeInteger, positiveInteger, positiveNumber } from '../options.js';
 
@@ -79,7 +79,7 @@ export function detectTrainCommand(): Command {
     .option('--checkpoint <file>', 'resumable checkpoint written after every epoch (default: <out>.ckpt)')
     .option('--resume', 'continue the run saved in the checkpoint (same data; the network is rebuilt from the checkpoint)')
     .option('--log <file>', 'append one JSON line per epoch (loss terms, valMAP50, valMAP50_95, lr, seconds) to this file')
-    .option('--plot <file>', 'write the training curves (loss terms and validation mAP per epoch) as a PNG')
+    .option('--plot <file>', 'write the training curves (loss terms, validation mAP and learning rate per epoch) as a .png or .svg')
     .option('--augment', 'augment the training images, boxes moving with the pixels: mosaic, scale, shift, flip and colour jitter as the next options set them (off by default: on the synthetic MNIST set, more distinct images did better per minute)')
     .option('--mosaic <p>', 'probability of a mosaic of four training images (Ultralytics\' mosaic)', unitFraction, DETECT_TRAIN_DEFAULTS.mosaic)
     .option('--scale <x>', 'random zoom drawn from [1 - x, 1 + x] (Ultralytics\' scale)', scaleGain, DETECT_TRAIN_DEFAULTS.scale)
@@ -155,6 +155,7 @@ function lossVariant(value: string): 'region' | 'modern' {
 
 async function runDetectorTraining(options: DetectTrainOptions): Promise<void> {
   const checkpoint = options.checkpoint ?? `${options.out}.ckpt`;
+  if (options.plot) chartFormatOf(options.plot);
   if (options.resume && !existsSync(checkpoint)) throw new Error(`--resume: no checkpoint at '${checkpoint}'`);
   const started = Date.now();
   const backend = await selectBackend(options.backend);
@@ -236,5 +237,5 @@ async function runDetectorTraining(options: DetectTrainOptions): Promise<void> {
 
 /** Redraws the training curves after every epoch, so the picture is there even if the run is stopped. */
 function curvePlot(path: string): Callback {
-  return { onEpochEnd: async (_logs, context) => writeImage(path, trainingCurveChart(context.history)) };
+  return { onEpochEnd: async (_logs, context) => void (await writeChart(path, trainingCurves(trainingLogOf(context.history)).spec)) };
 }

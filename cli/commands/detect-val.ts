@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { setNumThreads } from 'convkit';
 import { DataLoader } from 'convkit/data';
 import { evaluateDetector, precisionRecallChart } from 'convkit/detect';
-import { loadDetector, loadYoloDataset, writeImage } from 'convkit/node';
+import { loadDetector, loadYoloDataset, writeChart } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
 import { positiveInteger } from '../options.js';
 
@@ -32,7 +32,7 @@ export function detectValCommand(): Command {
     .option('--limit <n>', 'only the first n images', positiveInteger)
     .option('--batch <n>', 'images per forward pass', positiveInteger, 50)
     .option('--workers <n>', 'compute threads (default: one per core)', positiveInteger)
-    .option('--plot <file>', 'write the precision-recall curves (IoU 0.5) as a PNG')
+    .option('--plot <file>', 'write the precision-recall curves (IoU 0.5) as a .png or .svg')
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
     .option('--json', 'end with one JSON line: {"mAP50","mAP50_95","perClass":[{"classId","label","ap50","ap50_95"}],"images","instances"}')
     .action(async (weights: string, options: DetectValOptions) => {
@@ -46,7 +46,7 @@ export function detectValCommand(): Command {
       const started = Date.now();
       const result = await evaluateDetector(model, new DataLoader(dataset, { batchSize: options.batch }), { labels: info.labels, conf: options.conf, iou: options.iou });
       const seconds = (Date.now() - started) / 1000;
-      if (options.plot) await writeImage(options.plot, precisionRecallChart(result));
+      if (options.plot) await writeChart(options.plot, precisionRecallChart(result));
       for (const c of result.perClass) {
         process.stdout.write(`${c.label.padEnd(12)} instances ${String(c.instances).padStart(6)}  P ${c.precision.toFixed(3)}  R ${c.recall.toFixed(3)}  AP50 ${c.ap50.toFixed(4)}  AP50-95 ${c.ap50_95.toFixed(4)}\n`);
       }

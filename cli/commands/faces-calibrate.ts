@@ -3,7 +3,7 @@
 // --db F keep it (with its confidence fit) for identify and verify.
 import { Command, InvalidArgumentError } from 'commander';
 import { calibrateThreshold, calibrationRecord, rocChart, type DescriptorMetric } from 'convkit/face';
-import { faceDescriber, loadFaceModels, openSqliteFaceStore, readLabelledPairs, saveCalibration, writeImage } from 'convkit/node';
+import { faceDescriber, loadFaceModels, openSqliteFaceStore, readLabelledPairs, saveCalibration, writeChart } from 'convkit/node';
 
 interface CalibrateOptions {
   far: number;
@@ -20,14 +20,14 @@ export function facesCalibrateCommand(): Command {
     .argument('<pairs.csv>', 'header distance,same (distances given) or image_a,image_b,same (photos of one face each, paths relative to the CSV)')
     .option('--far <rate>', 'the false-accept rate to stay within', rate, 0.001)
     .option('--metric <name>', 'euclidean | cosine, for distances computed from photos', metricName, 'euclidean')
-    .option('--plot <file>', 'write the ROC curve (PNG)')
+    .option('--plot <file>', 'write the ROC curve (.png or .svg)')
     .option('--save <file>', 'write the calibration (JSON) for identify/verify --calibration')
     .option('--db <file>', 'keep the calibration with this face database: identify then gives confidences')
     .option('--json', 'print {"pairs","samePairs","differentPairs","auc","eer","eerThreshold","far","threshold","tar","confidence":{"slope","intercept"}}')
     .action(async (csv: string, options: CalibrateOptions) => {
       const pairs = await readLabelledPairs(csv, { metric: options.metric, describe: async () => faceDescriber(await loadFaceModels()) });
       const c = calibrateThreshold(pairs, options.far);
-      if (options.plot) await writeImage(options.plot, rocChart(c));
+      if (options.plot) await writeChart(options.plot, rocChart(c));
       const record = calibrationRecord(c, options.metric);
       if (options.save) await saveCalibration(options.save, record);
       if (options.db) {

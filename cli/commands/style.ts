@@ -22,6 +22,7 @@ interface StyleOptions {
   styleBlend?: number[];
   styleScale?: number;
   saveEvery: number;
+  log?: string;
   seed: number;
   backend: BackendChoice;
   json?: boolean;
@@ -61,6 +62,7 @@ export function styleCommand(): Command {
     .option('--style-blend <w1,w2,...>', 'one weight per style image (default equal)', numbers(nonNegativeNumber))
     .option('--style-scale <s>', 'style images at s times the result size (default 1)', positiveNumber)
     .option('--save-every <n>', 'also write <out>_<step>.png every n steps (0: never)', nonNegativeInteger, 0)
+    .option('--log <file>', 'write each step\'s cost terms as JSON lines (draw them with convkit plot)')
     .option('--seed <s>', 'seeds the noise init and the random VGG-19', nonNegativeInteger, 0)
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
     .option('--json', 'print one JSON object as the last line: {"out","steps","contentCost","styleCost","totalCost","seconds"}')
@@ -83,6 +85,7 @@ export function styleCommand(): Command {
         styleBlendWeights: o.styleBlend,
         styleScale: o.styleScale,
         saveEvery: o.saveEvery,
+        log: o.log,
         seed: o.seed,
       });
       if (o.json) {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { manualSeed, type Tensor } from 'convkit';
-import { DataLoader, type NamedDataset } from 'convkit/data';
+import { DataLoader, trainingCurves, trainingLogOf, type NamedDataset } from 'convkit/data';
 import type { Module } from 'convkit/nn';
 import { createModel, listModels, modelInputShape, type CreateModelOptions } from 'convkit/models';
 import { Adam, CosineAnnealingLR, SGD, type LRScheduler } from 'convkit/optim';
@@ -39,6 +39,8 @@ import {
   loadTrainingState,
   openDataset,
   saveTrainedModel,
+  chartFormatOf,
+  writeChart,
 } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
 import { keyValue, nonNegativeInteger, positiveInteger, positiveNumber } from '../options.js';
@@ -65,6 +67,8 @@ export interface TrainCliOptions {
   checkpoint?: string;
   resume?: boolean;
   log?: string;
+  logSteps?: number;
+  plot?: string;
   option?: CreateModelOptions;
   from?: string;
   freeze?: string[];
@@ -99,6 +103,8 @@ export function trainCommand(): Command {
     .option('--checkpoint <file>', 'save a resumable checkpoint here after every epoch')
     .option('--resume', 'continue the run saved in --checkpoint')
     .option('--log <file>', 'append one JSON line per epoch to this file')
+    .option('--log-steps <n>', 'with --log, also log every n-th optimiser step', positiveInteger)
+    .option('--plot <file>', 'at the end, write the training curves (loss, accuracy, learning rate per epoch) as a .png or .svg')
     .option('--option <key=value>', 'a model option, e.g. variant=classic (repeatable)', keyValue)
     .option('--from <weights>', 'start from these weights (a .safetensors file or checkpoint)')
     .option('--new-head <classes>', 'replace the classifier of --from with a fresh one for this many classes', positiveInteger)
@@ -135,6 +141,8 @@ function optimizerName(value: string): OptimizerName {
 }
 
 function checkOptionCombinations(options: TrainCliOptions): void {
+  if (options.plot) chartFormatOf(options.plot);
+  if (options.logSteps !== undefined && !options.log) throw new Error('--log-steps needs --log <file> to write the steps to');
   if (options.resume && !options.checkpoint) throw new Error('--resume needs --checkpoint <file> to resume from');
   if (options.resume && !existsSync(options.checkpoint!)) throw new Error(`--resume: no checkpoint at '${options.checkpoint}'`);
   if (options.newHead !== undefined && !options.from) throw new Error('--new-head replaces the classifier of pretrained weights; pass them with --from <weights>');
@@ -172,6 +180,7 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
       })
     : null;
   const result = await evaluate(model, new DataLoader(test, { batchSize: 500 }));
+  if (options.plot) await writeChart(options.plot, trainingCurves(trainingLogOf(history.epochs, fineTuneHistory?.epochs ?? [])).spec);
   if (options.out) {
     await saveTrainedModel(options.out, model, { model: modelName, modelOptions, dataset: dataset.name, classes: dataset.classes, normalization: dataset.normalization, inputShape: dataset.inputShape });
   }
@@ -293,7 +302,7 @@ function createOptimizer(name: OptimizerName, params: Tensor[], lr: number): Any
 function phaseCallbacks(options: TrainCliOptions): Callback[] {
   const callbacks: Callback[] = [];
   if (options.progress) callbacks.push(new ProgressBar());
-  if (options.log) callbacks.push(jsonLog(options.log));
+  if (options.log) callbacks.push(jsonLog(options.log, { everySteps: options.logSteps }));
   return callbacks;
 }
 

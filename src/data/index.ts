@@ -31,4 +31,7 @@ export * from './augment.js';
 export { augmentPreview, defaultAugmentation, type AugmentPreviewOptions } from './augment-preview.js';
 export { type NamedDataset } from './named-dataset.js';
 export { EDGE_KERNELS, parseKernel, filterImage, type KernelRows, type ParseKernelOptions, type FilterImageOptions } from './edge-filter.js';
-export { lineChart, TAB10, type LineSeries, type LineChartOptions, type Rgb } from './line-chart.js';
+export { lineChartSpec, stackCharts, chartSvg, type ChartSpec, type LineSeries, type LineChartOptions, type LegendPlace, type RenderedChart } from './chart.js';
+export { TAB10, rgbHex, type Rgb } from './palette.js';
+export { parseTrainingLog, trainingLogOf, type TrainingLog, type LogPoint } from './training-log.js';
+export { trainingCurves, type TrainingCurvesOptions, type CurveSeries, type CurvePanel } from './training-curves.js';

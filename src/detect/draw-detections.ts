@@ -3,7 +3,7 @@
 // image so the tag stays legible on a 1920 px photo. Plain pixel loops on 8-bit RGB: no canvas needed.
 import { checkRawImage, convertChannels, type RawImage } from '../data/image.js';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, GLYPH_ADVANCE, glyphPixel, textWidth } from '../data/bitmap-font.js';
-import { TAB10 } from '../data/line-chart.js';
+import { TAB10 } from '../data/palette.js';
 import type { DetectedBox } from './detect.js';
 
 export interface DrawDetectionsOptions {

@@ -30,7 +30,6 @@ export { letterbox, letterboxTransform, letterboxBoxes, unletterboxBoxes, type L
 export {
   DetectionDataset, type DetectionRecord, type DetectionDatasetOptions, type DetectionSample, type DetectionBatch,
 } from './detection-dataset.js';
-export { trainingCurveChart, type TrainingCurveChartOptions } from './training-curve-chart.js';
 export { boxSizes, datasetAnchors, type BoxSizeOptions } from './dataset-anchors.js';
 export { digitScene, digitSceneOptions, type DigitScene, type DigitSceneOptions } from './digit-scenes.js';
 export { proceduralTexture, TEXTURE_KINDS, type TextureKind } from './procedural-texture.js';

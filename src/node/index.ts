@@ -22,6 +22,7 @@ export { loadTfjsWeights, loadKerasLayersModel, loadNsfwjsMobileNetV2, readNsfwj
 export { ProgressBar, formatDuration, formatValues } from './progress.js';
 export { ModelCheckpoint, saveTrainingState, loadTrainingState } from './model-checkpoint.js';
 export { jsonLog } from './json-log.js';
+export { writeChart, chartFormatOf, readTrainingLog, plotTrainingLog, type WriteChartOptions, type WrittenChart, type PlotResult } from './chart-files.js';
 export { datasetNames, getDataset, openDataset, type OpenDatasetOptions } from './dataset-registry.js';
 export { saveTrainedModel, loadTrainedModel, loadTrainedModelInfo } from './trained-model-files.js';
 export { readDatasetYaml, readYoloDataset, labelPathFor, type DetectionSplit, type AnnotatedImageFile, type DetectionAnnotations, type ReadYoloOptions } from './yolo-dataset-files.js';

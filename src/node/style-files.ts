@@ -8,6 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { styleTransfer, type StyleStepInfo, type StyleTransferOptions } from '../style/transfer.js';
 import { loadStyleNetwork, type StyleNetworkOptions } from './style-networks.js';
 import { readImage, writeImage } from './image-io.js';
+import { atomicWriteFile } from './atomic-write.js';
 import { formatDuration, type ProgressStream } from './progress.js';
 
 export interface StyleFilesOptions extends Omit<StyleTransferOptions, 'onStep' | 'sizes'>, StyleNetworkOptions {
@@ -18,6 +19,8 @@ export interface StyleFilesOptions extends Omit<StyleTransferOptions, 'onStep' |
   network?: string;
   /** Also write the image every N steps, as <out>_<step>.png (default 0: never). */
   saveEvery?: number;
+  /** Also write the cost terms of every step as a JSON-lines log (what `convkit plot` draws). */
+  log?: string;
   /** Where progress goes (default stderr); null for none. */
   progress?: ProgressStream | null;
 }
@@ -46,7 +49,7 @@ async function readScaled(path: string, longest: number): Promise<Tensor> {
 
 /** Generate `out` from the content file in the style of the style files. */
 export async function styleTransferFiles(contentPath: string, stylePaths: readonly string[], out: string, options: StyleFilesOptions = {}): Promise<StyleFilesResult> {
-  const { size = 256, sizes, network: networkName = 'vgg19-random', saveEvery = 0, progress = process.stderr, contentLayer, styleLayers, seed, ...transfer } = options;
+  const { size = 256, sizes, network: networkName = 'vgg19-random', saveEvery = 0, log, progress = process.stderr, contentLayer, styleLayers, seed, ...transfer } = options;
   if (stylePaths.length === 0) throw new Error('style: give at least one style image');
   if (!['.png', '.jpg', '.jpeg'].includes(extname(out).toLowerCase())) throw new Error(`style: --out '${out}' must end in .png, .jpg or .jpeg`);
   const longest = sizes?.[sizes.length - 1] ?? size;
@@ -55,12 +58,16 @@ export async function styleTransferFiles(contentPath: string, stylePaths: readon
   const styles = await Promise.all(stylePaths.map((p) => readScaled(p, Math.round(longest * (transfer.styleScale ?? 1)))));
   const pending: Array<Promise<void>> = [];
   const display = progress ? new StyleProgress(progress) : null;
+  const started = Date.now();
+  const logLines = [JSON.stringify({ event: 'start', content: contentPath, styles: stylePaths, network: networkName })];
   const result = styleTransfer(network, content, styles, {
     ...transfer,
     seed,
     sizes: sizes ?? [longest],
     onStep: (info) => {
       display?.update(info);
+      const { content: c, style, tv, total, step } = info;
+      logLines.push(JSON.stringify({ event: 'step', step, content: c, style, tv, total, seconds: (Date.now() - started) / 1000 }));
       if (saveEvery > 0 && info.step % saveEvery === 0 && info.step < info.steps) {
         pending.push(writeImage(out.replace(/(\.[^.]+)$/, `_${info.step}$1`), info.image().squeeze(0)));
       }
@@ -69,6 +76,7 @@ export async function styleTransferFiles(contentPath: string, stylePaths: readon
   display?.finish();
   await Promise.all(pending);
   await writeImage(out, result.image.squeeze(0));
+  if (log) await atomicWriteFile(log, new TextEncoder().encode(`${logLines.join('\n')}\n`));
   return { out, steps: result.steps, contentCost: result.costs.content, styleCost: result.costs.style, totalCost: result.costs.total, seconds: result.seconds };
 }
 
