@@ -19,10 +19,10 @@ const choice = <T extends string>(allowed: readonly T[]) => (value: string): T =
   return value as T;
 };
 
-/** The command with <model> <image> and the shared options. */
+/** The command with <model> [image] and the shared options (the image is optional only for --list-layers). */
 export function attributionCommand(name: string, description: string): Command {
   return withModelArgument(new Command(name).description(description))
-    .argument('<image>', 'the image file (read at the model\'s input size)')
+    .argument('[image]', "the image file (read at the model's input size)")
     .option('--target <class>', "the class explained (default: the model's top class)", nonNegativeInteger)
     .option('--fit <how>', "how the image fits the model's input: cover (crop the centre, keep the aspect) or fill (stretch)", choice(['cover', 'fill'] as const), 'cover')
     .option('--alpha <a>', "the heat map's weight over the image, in [0, 1]", fraction, 0.5)
@@ -33,9 +33,11 @@ export function attributionCommand(name: string, description: string): Command {
 }
 
 /** Run the method on the parsed arguments and print the result. */
-export async function runAttribution(method: AttributionMethod, modelArgument: string, image: string, o: AttributionCliOptions): Promise<void> {
+export async function runAttribution(method: AttributionMethod, modelArgument: string, image: string | undefined, o: AttributionCliOptions, command: Command): Promise<void> {
   const model = await openVizModel(modelArgument, o);
   if (!model) return;
+  if (!image) return command.error("error: missing required argument 'image'");
+  if (method === 'gradcam' && !o.layer) return command.error("error: required option '--layer <name>' not specified (a convolutional layer; see --list-layers)");
   const out = o.out ?? `${basename(image, extname(image))}-${method}.png`;
   const figures = await attributionFiles(model, image, out, method, { ...o, seed: o.noiseSeed, clipPercentile: o.clip });
   if (o.json) return printVizJson([out], figures);

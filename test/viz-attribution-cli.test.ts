@@ -74,7 +74,13 @@ describe('convkit viz saliency|gradcam|occlusion', () => {
     }
   });
 
-  it('gradcam without --layer, or with an unknown one, says so', async () => {
+  it('--list-layers needs no image or layer; without them otherwise, or with an unknown layer, it says so', async () => {
+    const list = await runConvkit(['viz', 'gradcam', 'lenet5', '--list-layers']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /features\.conv2 /);
+    const noImage = await runConvkit(['viz', 'occlusion', 'lenet5']);
+    assert.notEqual(noImage.code, 0);
+    assert.match(noImage.stderr, /missing required argument 'image'/);
     const missing = await runConvkit(['viz', 'gradcam', 'lenet5', digit]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /required option '--layer <name>' not specified/);

@@ -4,6 +4,6 @@ import { attributionCommand, runAttribution, type AttributionCliOptions } from '
 
 export function vizGradcamCommand(): Command {
   return attributionCommand('gradcam', "Grad-CAM (Selvaraju et al.): a convolutional layer's channels weighted by the class score's mean gradient, over the image")
-    .requiredOption('--layer <name>', 'a convolutional layer (see --list-layers), usually the last one')
-    .action((model: string, image: string, o: AttributionCliOptions) => runAttribution('gradcam', model, image, o));
+    .option('--layer <name>', 'a convolutional layer (see --list-layers), usually the last one')
+    .action((model: string, image: string | undefined, o: AttributionCliOptions, command: Command) => runAttribution('gradcam', model, image, o, command));
 }

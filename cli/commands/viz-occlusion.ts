@@ -8,5 +8,5 @@ export function vizOcclusionCommand(): Command {
     .option('--window <px>', "the occluding square's side (default: an eighth of the input's shorter side)", positiveInteger)
     .option('--stride <px>', 'pixels between window positions (default: half the window)', positiveInteger)
     .option('--baseline <v>', "the hidden pixels' value, in the model's (scaled) input units", finiteNumber, 0)
-    .action((model: string, image: string, o: AttributionCliOptions) => runAttribution('occlusion', model, image, o));
+    .action((model: string, image: string | undefined, o: AttributionCliOptions, command: Command) => runAttribution('occlusion', model, image, o, command));
 }

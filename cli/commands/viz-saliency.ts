@@ -8,7 +8,7 @@ export function vizSaliencyCommand(): Command {
     .option('--smooth <samples>', 'SmoothGrad: average over this many noisy copies of the image', positiveInteger)
     .option('--noise <fraction>', "SmoothGrad's noise, a fraction of the image's value range", nonNegativeNumber, 0.15)
     .option('--noise-seed <s>', "seeds SmoothGrad's noise", nonNegativeInteger, 0)
-    .action((model: string, image: string, o: AttributionCliOptions & { smooth?: number }) =>
-      runAttribution(o.smooth ? 'smoothgrad' : 'saliency', model, image, { ...o, samples: o.smooth }),
+    .action((model: string, image: string | undefined, o: AttributionCliOptions & { smooth?: number }, command: Command) =>
+      runAttribution(o.smooth ? 'smoothgrad' : 'saliency', model, image, { ...o, samples: o.smooth }, command),
     );
 }
