@@ -72,7 +72,7 @@ export function affine(x: Tensor, params: AffineParams, options: WarpOptions = {
 }
 
 /** Row-major 2x2 inverse of A = scale * R(angle) * ShearY * ShearX, in image coordinates (y down). */
-function inverseAffineMatrix(params: AffineParams): [number, number, number, number] {
+export function inverseAffineMatrix(params: AffineParams): [number, number, number, number] {
   const { angle = 0, translate = [0, 0], scale = 1, shear = 0 } = params;
   const [shearX, shearY] = typeof shear === 'number' ? [shear, 0] : shear;
   const values = { angle, scale, shearX, shearY, translateX: translate[0], translateY: translate[1] };

@@ -11,3 +11,7 @@ export { vizModel, layerActivations, type VizModel } from './viz-model.js';
 export { listLayers, type LayerInfo } from './list-layers.js';
 export { imageGrid, type ImageGrid, type GridLabel, type ImageGridOptions } from './image-grid.js';
 export { topPatches, cropReceptiveField, topPatchesGrid, type TopPatch, type LayerTopPatches, type TopPatchesOptions } from './top-patches.js';
+export { featureMaps, filters, type FeatureMapsOptions, type ChannelStats } from './feature-maps.js';
+export { maximizeActivation, type MaximizeOptions, type MaximizeResult } from './maximize.js';
+export { ImageParametrization, realFourierBasis, type ImageParametrizationOptions } from './image-parametrization.js';
+export { affineWarp } from './affine-warp.js';
