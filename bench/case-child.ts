@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const started = performance.now();
 
   const implementations: Implementation[] = (await Promise.all(libraries.map(loadImplementations))).flat();
-  const data = makeCaseData(c);
+  const data = await makeCaseData(c);
   const rssAfterLoadMB = rssMB();
 
   const rows: RowResult[] = [];

@@ -1,7 +1,13 @@
 // Seeded inputs and weights for a case, in ConvKit's layouts (NHWC activations, [kH, kW, inC/groups, outC]
 // filters, [in, out] dense weights). Every adapter converts from these, so all libraries compute the same
 // function and their outputs can be compared.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Generator, manualSeed } from '../src/index.js';
+import type { RawImage } from '../src/data/image.js';
+import { concatBytes, type TfjsWeightsManifest } from '../src/io/importers/tfjs-weights.js';
+import { faceApiModelDir, readRawImage } from '../src/node/index.js';
+import { TINY_FACE_DETECTOR_MODEL } from '../src/detect/index.js';
 import { resnet18 } from '../src/models/resnet.js';
 import { type BenchCase, type ConvLayerSpec, type Workload } from './cases.js';
 
@@ -21,7 +27,9 @@ export type CaseData =
   | { kind: 'maxPool'; input: ArrayWithShape; window: number }
   | { kind: 'trainLenet'; images: ArrayWithShape; labels: Int32Array }
   | { kind: 'resnet18'; input: ArrayWithShape; state: Record<string, ArrayWithShape> }
-  | { kind: 'sgemm'; a: ArrayWithShape; b: ArrayWithShape };
+  | { kind: 'sgemm'; a: ArrayWithShape; b: ArrayWithShape }
+  /** The photo decoded once (every library gets the same pixels) and face-api's weight files as bytes. */
+  | { kind: 'faceDetect'; photo: RawImage; size: number; manifest: TfjsWeightsManifest; weights: Uint8Array };
 
 const SEED = 20261123;
 
@@ -67,7 +75,17 @@ function resnetData(g: Generator, w: Extract<Workload, { kind: 'resnet18' }>): C
   return { kind: 'resnet18', input: normal(g, [w.batch, w.size, w.size, 3]), state };
 }
 
-export function makeCaseData(c: BenchCase): CaseData {
+/** @vladmandic/face-api's demo photo and its tiny_face_detector weight files. */
+async function faceDetectData(w: Extract<Workload, { kind: 'faceDetect' }>): Promise<CaseData> {
+  const modelDir = faceApiModelDir();
+  const photo = await readRawImage(join(modelDir, '..', 'demo', w.photo), { channels: 3 });
+  const manifest = JSON.parse(await readFile(join(modelDir, `${TINY_FACE_DETECTOR_MODEL}-weights_manifest.json`), 'utf8')) as TfjsWeightsManifest;
+  const shards = await Promise.all(manifest.flatMap((group) => group.paths).map((path) => readFile(join(modelDir, path))));
+  const weights = concatBytes(shards.map((b) => new Uint8Array(b)));
+  return { kind: 'faceDetect', photo, size: w.size, manifest, weights };
+}
+
+export async function makeCaseData(c: BenchCase): Promise<CaseData> {
   const g = new Generator(SEED);
   const w = c.workload;
   switch (w.kind) {
@@ -85,5 +103,7 @@ export function makeCaseData(c: BenchCase): CaseData {
       return resnetData(g, w);
     case 'sgemm':
       return { kind: 'sgemm', a: normal(g, [w.n, w.n]), b: normal(g, [w.n, w.n]) };
+    case 'faceDetect':
+      return faceDetectData(w);
   }
 }

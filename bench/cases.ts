@@ -14,7 +14,9 @@ export type Workload =
   | { kind: 'maxPool'; batch: number; height: number; width: number; channels: number; window: number }
   | { kind: 'trainLenet'; batch: number }
   | { kind: 'resnet18'; batch: number; size: number }
-  | { kind: 'sgemm'; n: number };
+  | { kind: 'sgemm'; n: number }
+  /** A pretrained detector end to end on a photo: input resize, network, decoding, NMS (issue 11 item 11). */
+  | { kind: 'faceDetect'; size: number; photo: string };
 
 export interface BenchCase {
   id: string;
@@ -74,6 +76,22 @@ export function resnet18Macs(size: number): number {
   return macs + 512 * 1000;
 }
 
+/**
+ * face-api's tiny face detector at size x size (src/detect/pretrained/face-api-tiny-yolov2.ts): a 3x3 'valid'
+ * conv 3 -> 16, five depthwise-separable 3x3 stages to 512 channels, max pools after each, the 1x1 head.
+ */
+export function tinyFaceDetectorMacs(size: number): number {
+  let side = size - 2;
+  let macs = side * side * 16 * 27;
+  side = Math.ceil(side / 2);
+  const filters = [16, 32, 64, 128, 256, 512];
+  for (let i = 1; i < filters.length; i++) {
+    macs += side * side * filters[i - 1] * (9 + filters[i]); // depthwise 3x3, then pointwise
+    if (i < 5) side = Math.ceil(side / 2); // the last pool has stride 1
+  }
+  return macs + side * side * 512 * 25;
+}
+
 const conv = (batch: number, size: number, channels: number, layers: ConvLayerSpec[]): Workload => ({
   kind: 'conv',
   batch,
@@ -95,6 +113,7 @@ function withFlops(c: Omit<BenchCase, 'flops'>): BenchCase {
     : w.kind === 'trainLenet' ? 2 * lenetTrainingMacs(w.batch)
     : w.kind === 'resnet18' ? 2 * w.batch * resnet18Macs(w.size)
     : w.kind === 'sgemm' ? 2 * w.n ** 3
+    : w.kind === 'faceDetect' ? 2 * tinyFaceDetectorMacs(w.size)
     : null;
   return { ...c, flops };
 }
@@ -121,6 +140,13 @@ const DEFINITIONS: Omit<BenchCase, 'flops'>[] = [
   { id: 'gemm256', title: 'SGEMM 256x256x256', workload: { kind: 'sgemm', n: 256 }, iterations: 30, slowIterations: 3 },
   { id: 'gemm512', title: 'SGEMM 512x512x512', workload: { kind: 'sgemm', n: 512 }, iterations: 15, slowIterations: 2 },
   { id: 'gemm1024', title: 'SGEMM 1024x1024x1024', workload: { kind: 'sgemm', n: 1024 }, iterations: 8, slowIterations: 1, slowByDefault: false },
+  {
+    id: 'face',
+    title: "tiny face detector at 416 on face-api's sample1.jpg (1920x1280), end to end; tfjs rows run face-api itself",
+    workload: { kind: 'faceDetect', size: 416, photo: 'sample1.jpg' },
+    iterations: 10,
+    slowIterations: 2,
+  },
 ];
 
 export const CASES: readonly BenchCase[] = DEFINITIONS.map(withFlops);

@@ -63,7 +63,7 @@ interface TargetCheck {
 
 const msOf = (r: CaseResult | undefined, name: string) => r?.rows.find((x) => x.name === name)?.medianMs;
 
-/** Issue 3's targets against this run's numbers (PyTorch figures are the issue's, not measured here). */
+/** Issue 3's and issue 11's targets against this run's numbers (PyTorch figures are the issue's, not measured here). */
 export function targetChecks(results: CaseResult[]): TargetCheck[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const checks: TargetCheck[] = [];
@@ -92,11 +92,17 @@ export function targetChecks(results: CaseResult[]): TargetCheck[] {
     const tfjsCpu = msOf(h, 'tfjs-cpu');
     if (tfjsCpu) checks.push({ target: '(h): >= 300x tfjs-cpu', measured: `${(tfjsCpu / step).toFixed(0)}x`, met: tfjsCpu / step >= 300 });
   }
+  const face = byId.get('face');
+  const faceApiWasm = msOf(face, 'tfjs-wasm');
+  for (const name of [CONVKIT_1T, CONVKIT_2T]) {
+    const ms = msOf(face, name);
+    if (faceApiWasm && ms) checks.push({ target: `(face), ${name}: >= 3x face-api on tfjs-wasm (issue 11)`, measured: `${(faceApiWasm / ms).toFixed(2)}x`, met: faceApiWasm / ms >= 3 });
+  }
   return checks;
 }
 
 export function formatTargets(checks: TargetCheck[]): string {
   if (checks.length === 0) return 'Targets: none of the target cases ran.';
   const mark = (m: boolean | null) => (m === null ? '?' : m ? 'met' : 'NOT met');
-  return ['Targets (issue 3):', ...checks.map((c) => `  ${pad(c.target, 58, true)} ${pad(c.measured, 14)}  ${mark(c.met)}`)].join('\n');
+  return ['Targets (issues 3 and 11):', ...checks.map((c) => `  ${pad(c.target, 58, true)} ${pad(c.measured, 14)}  ${mark(c.met)}`)].join('\n');
 }

@@ -6,10 +6,11 @@ import * as ort from 'onnxruntime-node';
 import { ProtobufWriter } from '../bench/onnx/protobuf-writer.js';
 import { encodeModel } from '../bench/onnx/onnx-proto.js';
 import { OnnxGraphBuilder, hwioToOihw } from '../bench/onnx/graph-builder.js';
-import type { BenchCase } from '../bench/cases.js';
+import { findCase, type BenchCase } from '../bench/cases.js';
 import { makeCaseData } from '../bench/case-data.js';
 import { convkitImplementations } from '../bench/peers/convkit.js';
 import { onnxruntimeImplementations } from '../bench/peers/onnxruntime.js';
+import { tfjsImplementations } from '../bench/peers/tfjs.js';
 import type { Implementation, Runner } from '../bench/implementation.js';
 import { listBackends } from '../src/index.js';
 import { watchFallbacks } from '../src/backend/registry.js';
@@ -70,7 +71,7 @@ describe('case (b) on small sizes through the benchmark adapters', () => {
   };
 
   async function outputOf(impl: Implementation): Promise<Float32Array | null> {
-    const prepared = await impl.prepare(small, makeCaseData(small));
+    const prepared = await impl.prepare(small, await makeCaseData(small));
     if ('skip' in prepared) return null;
     const runner: Runner = prepared.runner;
     await runner.activate?.();
@@ -96,5 +97,25 @@ describe('case (b) on small sizes through the benchmark adapters', () => {
     }
     assert.equal(compared.length, 3, `js, and wasm with 1 and 2 threads; compared: ${compared.join(', ')} (backends: ${listBackends().join(', ')})`);
     assert.deepEqual(declined, [], 'calls the wasm rows handed to the reference kernels');
+  });
+});
+
+describe('the detection case (face) through the benchmark adapters', () => {
+  it("ConvKit's tiny face detector and face-api's own on TF.js find the same faces on the photo", async () => {
+    const face = findCase('face');
+    const data = await makeCaseData(face);
+    const outputOf = async (impl: Implementation): Promise<Float32Array> => {
+      const prepared = await impl.prepare(face, data);
+      if ('skip' in prepared) assert.fail(`${impl.name} skipped: ${prepared.skip}`);
+      await prepared.runner.activate?.();
+      return prepared.runner.output!();
+    };
+    const [convkitOne] = await convkitImplementations();
+    const faceApiWasm = (await tfjsImplementations()).find((impl) => impl.name === 'tfjs-wasm')!;
+    const [ours, theirs] = [await outputOf(convkitOne), await outputOf(faceApiWasm)];
+    assert.equal(ours.length, 5 * 3, 'three faces above 0.5 on sample1.jpg, [x1, y1, x2, y2, score] each');
+    assert.equal(theirs.length, ours.length);
+    // Image pixels: face-api rounds the resized height, moving y by up to 0.12% (1.5 px at y = 1280).
+    for (let i = 0; i < ours.length; i++) assert.ok(Math.abs(ours[i] - theirs[i]) <= (i % 5 === 4 ? 1e-3 : 2), `value ${i}: ${ours[i]} vs face-api ${theirs[i]}`);
   });
 });

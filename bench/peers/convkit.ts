@@ -2,6 +2,9 @@
 import { F, SGD, type Tensor, fromTypedArray, getBackend, listBackends, noGrad, setBackend } from '../../src/index.js';
 import { lenet5 } from '../../src/models/lenet.js';
 import { resnet18 } from '../../src/models/resnet.js';
+import { detect, tinyFaceDetector } from '../../src/detect/index.js';
+import { decodeTfjsWeights, weightSpecsOf } from '../../src/io/importers/tfjs-weights.js';
+import { detectionsOutput } from '../detections-output.js';
 import type { BenchCase } from '../cases.js';
 import type { ArrayWithShape, CaseData } from '../case-data.js';
 import { type Implementation, type Prepared, type Runner, errorText, skip } from '../implementation.js';
@@ -11,7 +14,7 @@ type WasmModule = typeof import('../../src/backend/wasm/index.js');
 const tensor = (a: ArrayWithShape, requiresGrad = false): Tensor => fromTypedArray(a.data, a.shape, requiresGrad);
 
 /** The computation of a case as a function returning the output tensor. */
-function buildForward(data: CaseData): { forward: () => Tensor; training: boolean } {
+function buildForward(data: Exclude<CaseData, { kind: 'faceDetect' }>): { forward: () => Tensor; training: boolean } {
   switch (data.kind) {
     case 'conv': {
       const x = tensor(data.input);
@@ -52,7 +55,15 @@ function buildForward(data: CaseData): { forward: () => Tensor; training: boolea
   }
 }
 
+/** face-api's defaults, as detectFaces uses them: score above 0.5, NMS IoU 0.4. */
+function faceDetectRunner(data: Extract<CaseData, { kind: 'faceDetect' }>, activate: () => void): Runner {
+  const detector = tinyFaceDetector(decodeTfjsWeights(weightSpecsOf(data.manifest, 'bench face'), data.weights, 'bench face'));
+  const run = () => detect(detector, data.photo, { size: data.size, conf: 0.5, iou: 0.4 });
+  return { activate, run, output: async () => detectionsOutput(run()) };
+}
+
 function runnerFor(data: CaseData, activate: () => void): Runner {
+  if (data.kind === 'faceDetect') return faceDetectRunner(data, activate);
   const { forward, training } = buildForward(data);
   const run = training ? forward : () => noGrad(forward);
   return {

@@ -49,7 +49,7 @@ export interface OnnxCase {
 }
 
 /** The ONNX model of a case, or null for workloads onnxruntime-node cannot run (training). */
-export function onnxCase(data: CaseData): OnnxCase | null {
+export function onnxCase(data: Exclude<CaseData, { kind: 'faceDetect' }>): OnnxCase | null {
   switch (data.kind) {
     case 'conv': {
       const input = nhwcToNchw(data.input);

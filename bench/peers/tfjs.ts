@@ -86,7 +86,7 @@ export function lenetTrainStep(tf: Tf, data: Extract<CaseData, { kind: 'trainLen
   };
 }
 
-function buildForward(tf: Tf, data: CaseData): () => T {
+function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' }>): () => T {
   switch (data.kind) {
     case 'conv':
       return convForward(tf, data);
@@ -111,6 +111,7 @@ function tfjsRow(backend: 'cpu' | 'wasm'): Implementation {
     library: 'tfjs',
     slow: backend === 'cpu',
     async prepare(_c: BenchCase, data: CaseData): Promise<Prepared> {
+      if (data.kind === 'faceDetect') return (await import('./face-api.js')).faceApiDetectRunner(backend, data);
       const tf = await loadTfjs();
       await tf.setBackend(backend); // tensors live on the backend that created them
       const forward = buildForward(tf, data);
