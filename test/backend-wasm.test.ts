@@ -342,6 +342,18 @@ describe('wasm backend', () => {
         checkConv({ batch: 1, inH: 9, inW: 9, inC: 6, outC: 6, groups: 6, kH: 5, kW: 3, dilation: [2, 1], pad: [2, 0, 1, 2] });
       });
 
+      it('conv2d: depthwise 3x3 stride 1 through its interior path: odd and even interior widths, every padding, the border', () => {
+        // Interior widths 1 to 6 (two outputs a step, and the odd last one), 'valid' (no border) and asymmetric
+        // padding; channel counts that are multiples of 4 take the interior path, the others the general one.
+        for (const channels of [4, 12, 16, 20, 7]) {
+          for (const inW of [3, 4, 5, 8]) {
+            for (const pad of [[1, 1, 1, 1], [0, 0, 0, 0], [2, 0, 0, 2], [0, 1, 2, 1]] as const) {
+              checkConv({ batch: 2, inH: 5, inW, inC: channels, outC: channels, groups: channels, kH: 3, kW: 3, pad: [...pad] });
+            }
+          }
+        }
+      });
+
       it('conv2d: more channels than one depth block, and few output positions (threads split columns)', () => {
         checkConv({ batch: 1, inH: 5, inW: 5, inC: 300, outC: 64, kH: 5, kW: 3, pad: [2, 2, 1, 1] });
       });

@@ -8,7 +8,125 @@ import { shareStart } from './work-split';
   return load<i32>(g + field);
 }
 
-/** y[n,oy,ox,c] = bias[c] + sum_{ky,kx} x[n,iy,ix,c] * w[ky,kx,c]; threads share the (n, oy) rows. */
+/**
+ * One output pixel, any kernel, stride, dilation and padding: taps outside the input are skipped, as the
+ * reference does. 16 channels in 4 registers per pass over the taps, then 4, then one at a time.
+ */
+function depthwisePixel(
+  x: usize, w: usize, bias: usize, out: usize, n: i32, inH: i32, inW: i32, C: i32,
+  kH: i32, kW: i32, dH: i32, dW: i32, iy0: i32, ix0: i32,
+): void {
+  const pixelBytes = <usize>C * 4;
+  let c = 0;
+  for (; c + 16 <= C; c += 16) {
+    const cb = <usize>(c << 2);
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    if (bias) {
+      a0 = v128.load(bias + cb); a1 = v128.load(bias + cb, 16);
+      a2 = v128.load(bias + cb, 32); a3 = v128.load(bias + cb, 48);
+    }
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * dH;
+      if (<u32>iy >= <u32>inH) continue;
+      const xRow = x + <usize>((n * inH + iy) * inW) * pixelBytes + cb;
+      const wRow = w + <usize>(ky * kW) * pixelBytes + cb;
+      for (let kx = 0; kx < kW; kx++) {
+        const ix = ix0 + kx * dW;
+        if (<u32>ix >= <u32>inW) continue;
+        const xp = xRow + <usize>ix * pixelBytes, wp = wRow + <usize>kx * pixelBytes;
+        a0 = madd(v128.load(xp), v128.load(wp), a0);
+        a1 = madd(v128.load(xp, 16), v128.load(wp, 16), a1);
+        a2 = madd(v128.load(xp, 32), v128.load(wp, 32), a2);
+        a3 = madd(v128.load(xp, 48), v128.load(wp, 48), a3);
+      }
+    }
+    v128.store(out + cb, a0); v128.store(out + cb, a1, 16);
+    v128.store(out + cb, a2, 32); v128.store(out + cb, a3, 48);
+  }
+  for (; c + 4 <= C; c += 4) {
+    const cb = <usize>(c << 2);
+    let acc = bias ? v128.load(bias + cb) : f32x4.splat(0);
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * dH;
+      if (<u32>iy >= <u32>inH) continue;
+      const xRow = x + <usize>((n * inH + iy) * inW) * pixelBytes + cb;
+      const wRow = w + <usize>(ky * kW) * pixelBytes + cb;
+      for (let kx = 0; kx < kW; kx++) {
+        const ix = ix0 + kx * dW;
+        if (<u32>ix >= <u32>inW) continue;
+        acc = madd(v128.load(xRow + <usize>ix * pixelBytes), v128.load(wRow + <usize>kx * pixelBytes), acc);
+      }
+    }
+    v128.store(out + cb, acc);
+  }
+  for (; c < C; c++) {
+    const cb = <usize>(c << 2);
+    let acc: f32 = bias ? load<f32>(bias + cb) : 0;
+    for (let ky = 0; ky < kH; ky++) {
+      const iy = iy0 + ky * dH;
+      if (<u32>iy >= <u32>inH) continue;
+      for (let kx = 0; kx < kW; kx++) {
+        const ix = ix0 + kx * dW;
+        if (<u32>ix >= <u32>inW) continue;
+        acc += load<f32>(x + <usize>((n * inH + iy) * inW + ix) * pixelBytes + cb) *
+          load<f32>(w + <usize>(ky * kW + kx) * pixelBytes + cb);
+      }
+    }
+    store<f32>(out + cb, acc);
+  }
+}
+
+/**
+ * Output pixels [ox0, ox1) of one row of a 3x3, stride 1, undilated depthwise conv whose taps all lie in
+ * the input (xRow: the input row of the top taps at column ox0 - pL, channel 0). Per 4 channels the 9 tap
+ * weights stay in registers and two neighbouring outputs share their 12 input loads: 12 loads per 18
+ * multiply-adds, against 2 loads per multiply-add when the weights are reloaded per tap. Each output adds
+ * its taps in the general path's order, so the results are the same.
+ */
+function depthwise3x3Interior(xRow: usize, w: usize, bias: usize, outRow: usize, inW: i32, C: i32, count: i32): void {
+  const pb = <usize>C * 4, rowBytes = <usize>inW * pb;
+  for (let c = 0; c < C; c += 4) {
+    const cb = <usize>(c << 2);
+    const w00 = v128.load(w + cb), w01 = v128.load(w + pb + cb), w02 = v128.load(w + 2 * pb + cb);
+    const w10 = v128.load(w + 3 * pb + cb), w11 = v128.load(w + 4 * pb + cb), w12 = v128.load(w + 5 * pb + cb);
+    const w20 = v128.load(w + 6 * pb + cb), w21 = v128.load(w + 7 * pb + cb), w22 = v128.load(w + 8 * pb + cb);
+    const b = bias ? v128.load(bias + cb) : f32x4.splat(0);
+    let i = 0;
+    for (; i + 2 <= count; i += 2) {
+      const r0 = xRow + <usize>i * pb + cb, r1 = r0 + rowBytes, r2 = r1 + rowBytes;
+      let a = b, z = b, v = v128.load(r0);
+      a = madd(v, w00, a);
+      v = v128.load(r0 + pb); a = madd(v, w01, a); z = madd(v, w00, z);
+      v = v128.load(r0 + 2 * pb); a = madd(v, w02, a); z = madd(v, w01, z);
+      v = v128.load(r0 + 3 * pb); z = madd(v, w02, z);
+      v = v128.load(r1); a = madd(v, w10, a);
+      v = v128.load(r1 + pb); a = madd(v, w11, a); z = madd(v, w10, z);
+      v = v128.load(r1 + 2 * pb); a = madd(v, w12, a); z = madd(v, w11, z);
+      v = v128.load(r1 + 3 * pb); z = madd(v, w12, z);
+      v = v128.load(r2); a = madd(v, w20, a);
+      v = v128.load(r2 + pb); a = madd(v, w21, a); z = madd(v, w20, z);
+      v = v128.load(r2 + 2 * pb); a = madd(v, w22, a); z = madd(v, w21, z);
+      v = v128.load(r2 + 3 * pb); z = madd(v, w22, z);
+      const o = outRow + <usize>i * pb + cb;
+      v128.store(o, a);
+      v128.store(o + pb, z);
+    }
+    if (i < count) {
+      const r0 = xRow + <usize>i * pb + cb, r1 = r0 + rowBytes, r2 = r1 + rowBytes;
+      let a = madd(v128.load(r0), w00, b);
+      a = madd(v128.load(r0 + pb), w01, a); a = madd(v128.load(r0 + 2 * pb), w02, a);
+      a = madd(v128.load(r1), w10, a); a = madd(v128.load(r1 + pb), w11, a); a = madd(v128.load(r1 + 2 * pb), w12, a);
+      a = madd(v128.load(r2), w20, a); a = madd(v128.load(r2 + pb), w21, a); a = madd(v128.load(r2 + 2 * pb), w22, a);
+      v128.store(outRow + <usize>i * pb + cb, a);
+    }
+  }
+}
+
+/**
+ * y[n,oy,ox,c] = bias[c] + sum_{ky,kx} x[n,iy,ix,c] * w[ky,kx,c]; threads share the (n, oy) rows. The
+ * common 3x3 stride-1 case (MobileNets, face-api's detectors) takes depthwise3x3Interior wherever all nine
+ * taps are inside the input; the padded border and every other shape take depthwisePixel.
+ */
 export function depthwiseForward(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
   const outH = ld(g, L.C_OUT_H), outW = ld(g, L.C_OUT_W), kH = ld(g, L.C_K_H), kW = ld(g, L.C_K_W);
@@ -18,71 +136,19 @@ export function depthwiseForward(g: usize, tid: i32, nthreads: i32): void {
   const rows = ld(g, L.C_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;
+  const fast = kH == 3 && kW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1 && (C & 3) == 0;
+  // Columns whose taps ox - pL .. ox - pL + 2 are all inside the input.
+  const ox0 = fast ? min(max(pL, 0), outW) : outW;
+  const ox1 = fast ? max(min(inW - 2 + pL, outW), ox0) : outW;
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
     const n = row / outH, oy = row % outH;
     const iy0 = oy * sH - pT;
-    for (let ox = 0; ox < outW; ox++) {
-      const ix0 = ox * sW - pL;
-      const out = y + (<usize>(row * outW + ox)) * pixelBytes;
-      let c = 0;
-      // 16 channels in 4 registers per pass over the taps, then 4, then one at a time.
-      for (; c + 16 <= C; c += 16) {
-        const cb = <usize>(c << 2);
-        let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
-        if (bias) {
-          a0 = v128.load(bias + cb); a1 = v128.load(bias + cb, 16);
-          a2 = v128.load(bias + cb, 32); a3 = v128.load(bias + cb, 48);
-        }
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky * dH;
-          if (<u32>iy >= <u32>inH) continue;
-          const xRow = x + <usize>((n * inH + iy) * inW) * pixelBytes + cb;
-          const wRow = w + <usize>(ky * kW) * pixelBytes + cb;
-          for (let kx = 0; kx < kW; kx++) {
-            const ix = ix0 + kx * dW;
-            if (<u32>ix >= <u32>inW) continue;
-            const xp = xRow + <usize>ix * pixelBytes, wp = wRow + <usize>kx * pixelBytes;
-            a0 = madd(v128.load(xp), v128.load(wp), a0);
-            a1 = madd(v128.load(xp, 16), v128.load(wp, 16), a1);
-            a2 = madd(v128.load(xp, 32), v128.load(wp, 32), a2);
-            a3 = madd(v128.load(xp, 48), v128.load(wp, 48), a3);
-          }
-        }
-        v128.store(out + cb, a0); v128.store(out + cb, a1, 16);
-        v128.store(out + cb, a2, 32); v128.store(out + cb, a3, 48);
-      }
-      for (; c + 4 <= C; c += 4) {
-        const cb = <usize>(c << 2);
-        let acc = bias ? v128.load(bias + cb) : f32x4.splat(0);
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky * dH;
-          if (<u32>iy >= <u32>inH) continue;
-          const xRow = x + <usize>((n * inH + iy) * inW) * pixelBytes + cb;
-          const wRow = w + <usize>(ky * kW) * pixelBytes + cb;
-          for (let kx = 0; kx < kW; kx++) {
-            const ix = ix0 + kx * dW;
-            if (<u32>ix >= <u32>inW) continue;
-            acc = madd(v128.load(xRow + <usize>ix * pixelBytes), v128.load(wRow + <usize>kx * pixelBytes), acc);
-          }
-        }
-        v128.store(out + cb, acc);
-      }
-      for (; c < C; c++) {
-        const cb = <usize>(c << 2);
-        let acc: f32 = bias ? load<f32>(bias + cb) : 0;
-        for (let ky = 0; ky < kH; ky++) {
-          const iy = iy0 + ky * dH;
-          if (<u32>iy >= <u32>inH) continue;
-          for (let kx = 0; kx < kW; kx++) {
-            const ix = ix0 + kx * dW;
-            if (<u32>ix >= <u32>inW) continue;
-            acc += load<f32>(x + <usize>((n * inH + iy) * inW + ix) * pixelBytes + cb) *
-              load<f32>(w + <usize>(ky * kW + kx) * pixelBytes + cb);
-          }
-        }
-        store<f32>(out + cb, acc);
-      }
-    }
+    const outRow = y + (<usize>(row * outW)) * pixelBytes;
+    const inside = fast && iy0 >= 0 && iy0 + 3 <= inH;
+    const a = inside ? ox0 : outW, b = inside ? ox1 : outW;
+    for (let ox = 0; ox < a; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
+    if (b > a) depthwise3x3Interior(x + <usize>((n * inH + iy0) * inW + a - pL) * pixelBytes, w, bias, outRow + <usize>a * pixelBytes, inW, C, b - a);
+    for (let ox = b; ox < outW; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
   }
 }
 

@@ -52,33 +52,54 @@ export function squareCrop(image: RawImage, rect: PixelRect, size: number, place
   const before = side - Math.min(rect.width, rect.height) - after;
   const padLeft = rect.width < rect.height ? before : 0;
   const padTop = rect.height < rect.width ? before : 0;
-  // The padded square's pixel (sx, sy), 0 outside the crop.
-  const at = (sx: number, sy: number, c: number): number => {
-    const cx = sx - padLeft;
-    const cy = sy - padTop;
-    if (cx < 0 || cy < 0 || cx >= rect.width || cy >= rect.height) return 0;
-    return image.data[((rect.y + cy) * image.width + rect.x + cx) * 3 + c];
-  };
+  // The two source rows and columns of every output row and column are found once (a 1920 px photo to 416
+  // took 4 bounds-checked reads per value before); the arithmetic per value is unchanged.
+  const cols = resizeTaps(size, side, padLeft, rect.width);
+  const rows = resizeTaps(size, side, padTop, rect.height);
+  const data = image.data;
   const out = new Float32Array(size * size * 3);
-  const scale = side / size;
+  const rowStart = (cy: number) => (cy < 0 ? -1 : ((rect.y + cy) * image.width + rect.x) * 3);
   for (let oy = 0; oy < size; oy++) {
-    const sy = oy * scale;
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(side - 1, Math.ceil(sy));
-    const fy = sy - y0;
+    const r0 = rowStart(rows.first[oy]);
+    const r1 = rowStart(rows.second[oy]);
+    const fy = rows.weight[oy];
     for (let ox = 0; ox < size; ox++) {
-      const sx = ox * scale;
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(side - 1, Math.ceil(sx));
-      const fx = sx - x0;
+      const c0 = cols.first[ox] * 3;
+      const c1 = cols.second[ox] * 3;
+      const fx = cols.weight[ox];
+      const o = (oy * size + ox) * 3;
       for (let c = 0; c < 3; c++) {
-        const top = at(x0, y0, c) + (at(x1, y0, c) - at(x0, y0, c)) * fx;
-        const bottom = at(x0, y1, c) + (at(x1, y1, c) - at(x0, y1, c)) * fx;
-        out[(oy * size + ox) * 3 + c] = top + (bottom - top) * fy;
+        const v00 = r0 < 0 || c0 < 0 ? 0 : data[r0 + c0 + c];
+        const v01 = r0 < 0 || c1 < 0 ? 0 : data[r0 + c1 + c];
+        const v10 = r1 < 0 || c0 < 0 ? 0 : data[r1 + c0 + c];
+        const v11 = r1 < 0 || c1 < 0 ? 0 : data[r1 + c1 + c];
+        const top = v00 + (v01 - v00) * fx;
+        const bottom = v10 + (v11 - v10) * fx;
+        out[o + c] = top + (bottom - top) * fy;
       }
     }
   }
   return { pixels: new Tensor(out, [size, size, 3]), rect, padLeft, padTop, side };
+}
+
+/**
+ * TF's legacy bilinear taps along one axis of the padded square: output i reads source s = i * side / size,
+ * positions floor(s) and min(side - 1, ceil(s)) with weight s - floor(s); as crop offsets, -1 in the padding.
+ */
+function resizeTaps(size: number, side: number, pad: number, extent: number): { first: Int32Array; second: Int32Array; weight: Float64Array } {
+  const first = new Int32Array(size);
+  const second = new Int32Array(size);
+  const weight = new Float64Array(size);
+  const scale = side / size;
+  const inCrop = (p: number) => (p - pad >= 0 && p - pad < extent ? p - pad : -1);
+  for (let i = 0; i < size; i++) {
+    const s = i * scale;
+    const p0 = Math.floor(s);
+    first[i] = inCrop(p0);
+    second[i] = inCrop(Math.min(side - 1, Math.ceil(s)));
+    weight[i] = s - p0;
+  }
+  return { first, second, weight };
 }
 
 /** A point in the crop's net input, as fractions [0, 1] of its side, in image pixels. */
