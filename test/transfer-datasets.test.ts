@@ -37,12 +37,25 @@ describe('selectClasses on MNIST', () => {
     const train = digits.load('train', 2000);
     assert.equal(train.length, 10);
     const test = digits.load('test', 300);
-    const all = getDataset('mnist').load('test', 300).getBatch!(Array.from({ length: 300 }, (_, i) => i)).y.data;
-    const expected = Array.from(all).filter((d) => d === 7 || d === 3).map((d) => (d === 7 ? 0 : 1));
+    const full = getDataset('mnist').load('test');
+    const all = full.getBatch!(Array.from({ length: full.length }, (_, i) => i)).y.data;
+    const expected = Array.from(all).filter((d) => d === 7 || d === 3).map((d) => (d === 7 ? 0 : 1)).slice(0, 300);
+    assert.equal(test.length, 300, 'the limit counts images of the selected classes');
     assert.deepEqual([...test.getBatch!(Array.from({ length: test.length }, (_, i) => i)).y.data], expected);
     assert.equal(selectClasses(getDataset('mnist'), {}), getDataset('mnist'), 'no selection: the data set itself');
     const byName = selectClasses(getDataset('mnist'), { classes: ['3', 7] });
     assert.deepEqual(byName.classes, ['3', '7'], 'names and indices mix');
+  });
+
+  it('issue 10 case 10: a small limit takes the first images of the selected classes, so none is missing', () => {
+    // The first 50 MNIST test images hold no 8 (the old error: "ClassSubset: no samples of class(es) 8 among 50").
+    const full = getDataset('mnist').load('test');
+    const labels = Array.from(full.getBatch!(Array.from({ length: full.length }, (_, i) => i)).y.data);
+    assert.ok(!labels.slice(0, 50).includes(8));
+    const test = selectClasses(getDataset('mnist'), { classes: [5, 6, 7, 8, 9] }).load('test', 50);
+    const expected = labels.filter((d) => d >= 5).slice(0, 50).map((d) => d - 5);
+    assert.deepEqual([...test.getBatch!(Array.from({ length: 50 }, (_, i) => i)).y.data], expected);
+    assert.ok(expected.includes(3), 'class 8 (new label 3) is among them');
   });
 
   it('rejects unknown names and indices, repeats and a bad perClass before loading anything', () => {

@@ -23,7 +23,7 @@ export function evalCommand(): Command {
     .option('--model <name>', 'the architecture (default: the one recorded in the weights file)')
     .option('--dataset <name>', `${datasetNames().join(' | ')} (default: the one the weights were trained on)`)
     .option('--split <split>', 'train | test', 'test')
-    .option('--limit <n>', 'only the first n images', positiveInteger)
+    .option('--limit <n>', 'only the first n images (of the classes the weights were trained on)', positiveInteger)
     .option('--batch-size <n>', 'images per forward pass', positiveInteger, 500)
     .option('--backend <name>', BACKEND_CHOICES.join(' | '), 'auto')
     .option('--json', 'print the result as one JSON object')

@@ -1,6 +1,7 @@
 // Training on some classes of a data set only: "5-9" or "cat,dog" parsed into class indices, and a
 // NamedDataset narrowed to those classes (relabelled 0..k-1), with at most perClass training images of each.
 import type { NamedDataset } from '../data/named-dataset.js';
+import { type Dataset, Subset } from '../data/dataset.js';
 import { ClassSubset } from './transfer.js';
 
 export interface ParseClassSelectionOptions {
@@ -41,7 +42,16 @@ export interface SelectClassesOptions {
   perClass?: number;
 }
 
-/** The data set narrowed to some classes, relabelled 0..k-1 in the order given; with no options, the data set itself. */
+/** The first `limit` samples of a dataset (all of them without a limit). */
+function firstOf(dataset: Dataset, limit: number | undefined): Dataset {
+  return limit === undefined || limit >= dataset.length ? dataset : new Subset(dataset, Array.from({ length: limit }, (_, i) => i));
+}
+
+/**
+ * The data set narrowed to some classes, relabelled 0..k-1 in the order given; with no options, the data set
+ * itself. `load(split, limit)` gives the first `limit` images of the selected classes (the whole split is
+ * read to find them), so a small limit never leaves a class out for want of images among the first few.
+ */
 export function selectClasses(dataset: NamedDataset, options: SelectClassesOptions): NamedDataset {
   const { classes, perClass } = options;
   if (classes === undefined && perClass === undefined) return dataset;
@@ -53,7 +63,7 @@ export function selectClasses(dataset: NamedDataset, options: SelectClassesOptio
   return {
     ...dataset,
     classes: indices.map((i) => dataset.classes[i]),
-    load: (split, limit) => new ClassSubset(dataset.load(split, limit), indices, { perClass: split === 'train' ? perClass : undefined }),
+    load: (split, limit) => firstOf(new ClassSubset(dataset.load(split), indices, { perClass: split === 'train' ? perClass : undefined }), limit),
   };
 }
 
