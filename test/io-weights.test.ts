@@ -3,6 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readdirSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, noGrad, randn, tensor, type Tensor } from '../src/index.js';
@@ -118,6 +119,24 @@ describe('atomicWriteFile', () => {
     await atomicWriteFile(path, new Uint8Array([4, 5]));
     assert.deepEqual([...readFileSync(path)], [4, 5]);
     assert.deepEqual(readdirSync(join(dir, 'atomic')), ['file.bin']);
+  });
+
+  it("issue 10 case 16: a write removes its target's temporary files left by dead processes, and nothing else", async () => {
+    const folder = join(dir, 'stale');
+    mkdirSync(folder);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited: its id names no process now
+    const alive = process.ppid;
+    const names = {
+      deadOurs: `.w.v1.safetensors.${dead}.0123456789ab.tmp`, // a target with dots in its name
+      aliveOurs: `.w.v1.safetensors.${alive}.0123456789ab.tmp`, // a write still in progress elsewhere
+      deadOtherTarget: `.other.bin.${dead}.0123456789ab.tmp`,
+      notOurPattern: `.w.v1.safetensors.${dead}.tmp`,
+      userFile: `w.v1.safetensors.${dead}.0123456789ab.tmp`,
+    };
+    for (const name of Object.values(names)) writeFileSync(join(folder, name), 'x');
+    await atomicWriteFile(join(folder, 'w.v1.safetensors'), new Uint8Array([1]));
+    const left = readdirSync(folder).sort();
+    assert.deepEqual(left, [names.aliveOurs, names.deadOtherTarget, names.notOurPattern, names.userFile, 'w.v1.safetensors'].sort());
   });
 
   it('on failure removes its temporary file, keeps what was there, and names the path', async () => {

@@ -26,6 +26,9 @@ import {
   type Callback,
   type EpochLogs,
   type FitOptions,
+  type RunSettings,
+  runSettingsDifferences,
+  type TrainingState,
 } from 'convkit/train';
 import { stateDictOf } from 'convkit/io';
 import {
@@ -66,6 +69,7 @@ export interface TrainCliOptions {
   out?: string;
   checkpoint?: string;
   resume?: boolean;
+  resumeAnyway?: boolean;
   log?: string;
   logSteps?: number;
   plot?: string;
@@ -101,7 +105,8 @@ export function trainCommand(): Command {
     .option('--test-limit <n>', 'test on the first n test images only (of the selected --classes)', positiveInteger)
     .option('--out <file>', 'write the trained weights (safetensors) here')
     .option('--checkpoint <file>', 'save a resumable checkpoint here after every epoch')
-    .option('--resume', 'continue the run saved in --checkpoint')
+    .option('--resume', 'continue the run saved in --checkpoint (refused if a setting differs from that run\'s)')
+    .option('--resume-anyway', 'continue the run saved in --checkpoint even where this run\'s settings differ from it')
     .option('--log <file>', 'append one JSON line per epoch to this file')
     .option('--log-steps <n>', 'with --log, also log every n-th optimiser step', positiveInteger)
     .option('--plot <file>', 'at the end, write the training curves (loss, accuracy, learning rate per epoch) as a .png or .svg')
@@ -116,7 +121,7 @@ export function trainCommand(): Command {
     .option('--no-progress', 'no progress display')
     .option('--json', 'end with one JSON line holding the results (testAccuracy, epochs, seconds, ...)')
     .action(async (modelName: string, options: TrainCliOptions) => {
-      await runTraining(modelName, options);
+      await runTraining(modelName, { ...options, resume: options.resume || options.resumeAnyway });
     });
 }
 
@@ -160,6 +165,12 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
   const pretrainedOptions = options.from ? await pretrainedModelOptions(options.from, modelName) : {};
   const userOptions = { ...pretrainedOptions, ...options.option };
   const dataset = selectedClasses(await loadDataset(modelName, userOptions, options), options);
+  if (dataset.classes.length < 2) {
+    throw new Error(
+      `${dataset.name} has one class ('${dataset.classes[0]}'): a classifier needs two or more (over one class the softmax is always 1, ` +
+        `so the loss is 0 and accuracy 100% whatever the weights); give a folder with a sub-folder per class, or select two or more --classes`,
+    );
+  }
   const train = dataset.load('train', options.limit);
   const test = dataset.load('test', options.testLimit);
   const { model, modelOptions, frozen } = await buildModel(modelName, dataset, userOptions, options);
@@ -167,7 +178,8 @@ export async function runTraining(modelName: string, options: TrainCliOptions): 
   const optimizer = createOptimizer(options.optimizer, model.parameters(), lr);
   const scheduler = new CosineAnnealingLR(optimizer, options.epochs);
   const trainLoader = new DataLoader(train, { batchSize: options.batchSize, shuffle: true });
-  const history = await fit(model, trainLoader, await fitOptions(options, optimizer, scheduler));
+  const settings = runSettings(modelName, dataset, userOptions, lr, options);
+  const history = await fit(model, trainLoader, await fitOptions(options, settings, optimizer, scheduler));
   const fineTuneLr = options.fineTuneLr ?? lr / 10;
   const fineTuneHistory = options.fineTuneEpochs
     ? await fineTune(model, trainLoader, {
@@ -306,11 +318,41 @@ function phaseCallbacks(options: TrainCliOptions): Callback[] {
   return callbacks;
 }
 
-async function fitOptions(options: TrainCliOptions, optimizer: AnyOptimizer, scheduler: LRScheduler): Promise<FitOptions> {
+/** What decides the trained weights, saved in the checkpoint so that --resume can refuse another run's. */
+function runSettings(modelName: string, dataset: NamedDataset, modelOptions: CreateModelOptions, lr: number, options: TrainCliOptions): RunSettings {
+  return {
+    model: modelName,
+    '--option': { ...modelOptions } as RunSettings[string], // checked as JSON when the checkpoint is saved
+    '--dataset': dataset.name,
+    '--classes': [...dataset.classes],
+    '--per-class': options.perClass ?? null,
+    '--val-fraction': dataset.heldOut === 'validation' ? (options.valFraction ?? DEFAULT_VAL_FRACTION) : null,
+    '--limit': options.limit ?? null,
+    '--seed': options.seed,
+    '--epochs': options.epochs,
+    '--batch-size': options.batchSize,
+    '--optimizer': options.optimizer,
+    '--lr': lr,
+    '--from': options.from ?? null,
+    '--new-head': options.newHead ?? null,
+    '--freeze': options.freeze ?? [],
+  };
+}
+
+async function fitOptions(options: TrainCliOptions, settings: RunSettings, optimizer: AnyOptimizer, scheduler: LRScheduler): Promise<FitOptions> {
   const callbacks = phaseCallbacks(options);
-  if (options.checkpoint) callbacks.push(new ModelCheckpoint(options.checkpoint));
+  if (options.checkpoint) callbacks.push(new ModelCheckpoint(options.checkpoint, { runInfo: settings }));
   const resumeFrom = options.resume ? await loadTrainingState(options.checkpoint!) : undefined;
+  if (resumeFrom) checkResumable(resumeFrom, settings, options);
   return { epochs: options.epochs, optimizer, scheduler, seed: options.seed, callbacks, resumeFrom, nonFinite: options.nonFinite };
+}
+
+/** --resume continues the same run only: every setting that differs is listed, unless --resume-anyway. */
+function checkResumable(state: TrainingState, settings: RunSettings, options: TrainCliOptions): void {
+  const differences = runSettingsDifferences(state.runInfo, settings);
+  if (differences.length > 0 && !options.resumeAnyway) {
+    throw new Error(`--resume: '${options.checkpoint}' was saved by a run with other settings: ${differences.join('; ')}. Give the same settings, or pass --resume-anyway to continue it with these`);
+  }
 }
 
 interface TrainReport {

@@ -61,6 +61,9 @@ export async function fit(model: Module, trainLoader: Loader, options: FitOption
   const history: EpochLogs[] = [];
   if (options.resumeFrom) {
     const progress = checkTrainingProgress(options.resumeFrom.progress, 'fit (resumeFrom)');
+    if (progress.epoch > options.epochs) {
+      throw new Error(`fit (resumeFrom): the checkpoint has trained ${progress.epoch} epochs, more than the ${options.epochs} asked for (epochs counts every epoch of the run, those done included)`);
+    }
     if (scheduler && !progress.scheduler) {
       throw new Error('fit (resumeFrom): the checkpoint has no learning-rate schedule state, but a scheduler was given; resume without one or from a run that had one');
     }

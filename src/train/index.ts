@@ -17,3 +17,4 @@ export { epochSeed } from './seeding.js';
 export * from './transfer.js';
 export { parseClassSelection, selectClasses, type ParseClassSelectionOptions, type SelectClassesOptions } from './class-selection.js';
 export { loadPretrained, HeadMismatchError, type LoadPretrainedOptions } from './load-pretrained.js';
+export { runSettingsDifferences, type RunSettings } from './run-settings.js';
