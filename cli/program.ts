@@ -13,15 +13,18 @@ import { vizCommand } from './commands/viz.js';
 import { plotCommand } from './commands/plot.js';
 import { registerAugmentCommand } from './augment.js';
 
-const HELP_HINT = '(add --help for usage)';
-
 export function buildProgram(): Command {
-  const program = new Command('convkit')
-    .description('Convolutional neural networks for TypeScript: train, evaluate and inspect models, filter images')
-    .showHelpAfterError(HELP_HINT);
+  const program = new Command('convkit').description('Convolutional neural networks for TypeScript: train, evaluate and inspect models, filter images');
   for (const command of [trainCommand(), evalCommand(), predictCommand(), summaryCommand(), filterCommand(), detectCommand(), facesCommand(), styleCommand(), vizCommand(), plotCommand()]) {
-    program.addCommand(command.showHelpAfterError(HELP_HINT));
+    program.addCommand(command);
   }
-  registerAugmentCommand(program).showHelpAfterError(HELP_HINT);
-  return program;
+  registerAugmentCommand(program);
+  return throwParseErrors(program);
+}
+
+/** Commander's parsing errors become exceptions, which main.ts prints in ConvKit's one-line style (errors.ts). */
+function throwParseErrors(command: Command): Command {
+  command.exitOverride().configureOutput({ outputError: () => undefined });
+  for (const subcommand of command.commands) throwParseErrors(subcommand);
+  return command;
 }

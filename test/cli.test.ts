@@ -153,6 +153,34 @@ describe('convkit filter', () => {
   });
 });
 
+describe('convkit errors (issue 10, case 19)', () => {
+  it("argument-parsing errors print one line in ConvKit's own style, as the commands' errors do", async () => {
+    const [badValue, unknownOption, missing, unknownCommand, nested, own] = await Promise.all([
+      convkit(['train', 'lenet5', '--epochs', 'x']),
+      convkit(['summary', 'lenet5', '--bogus']),
+      convkit(['train']),
+      convkit(['trian']),
+      convkit(['detect', 'predict', 'x.png', '--conf', '2']),
+      convkit(['train', 'no-such-model']),
+    ]);
+    const oneLine = (result: CliResult, pattern: RegExp) => {
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, pattern);
+      assert.equal(result.stderr.split('\n').length, 2, `one line: ${JSON.stringify(result.stderr)}`);
+    };
+    oneLine(badValue, /^convkit: option '--epochs <n>' argument 'x' is invalid\. Expected a positive integer\. \(add --help for usage\)\n$/);
+    oneLine(unknownOption, /^convkit: unknown option '--bogus' \(add --help for usage\)\n$/);
+    oneLine(missing, /^convkit: missing required argument 'model' \(add --help for usage\)\n$/);
+    oneLine(unknownCommand, /^convkit: unknown command 'trian' \(Did you mean train\?\) \(add --help for usage\)\n$/);
+    oneLine(nested, /^convkit: option '--conf <x>' argument '2' is invalid\./);
+    oneLine(own, /^convkit: .*no-such-model/);
+    const help = await convkit(['train', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: convkit train \[options\] <model>/);
+    assert.equal(help.stderr, '');
+  });
+});
+
 describe('convkit train, eval and predict', () => {
   it('trains on a few digits, saves weights that eval and predict read back', async () => {
     const weights = join(dir, 'lenet5.safetensors');
@@ -297,6 +325,15 @@ describe('convkit train: transfer learning (--from, --freeze, --new-head) on a f
     assert.ok(Math.abs((evaluated.accuracy as number) - (report.testAccuracy as number)) < 1e-9, `${evaluated.accuracy} vs ${report.testAccuracy}`);
     // Issue 10 case 10: the first 50 test images hold no 8; the limit counts images of digits 5-9.
     assert.equal(jsonReport(await convkit(['eval', out, '--limit', '50', '--json'])).samples, 50);
+  });
+
+  it('issue 10 case 15: a data set of one class is refused, from a folder or by --classes', async () => {
+    const oneClass = join(dir, 'one-class');
+    await writeImageFolder(oneClass, ['a'], 4);
+    const train = (...args: string[]): Promise<unknown> =>
+      buildProgram().exitOverride().parseAsync(['train', 'lenet5', '--backend', 'js', '--epochs', '1', '--no-progress', ...args], { from: 'user' });
+    await assert.rejects(train('--dataset', oneClass), /^Error: .*one-class has one class \('a'\): a classifier needs two or more \(over one class the softmax is always 1, so the loss is 0 and accuracy 100% whatever the weights\); give a folder with a sub-folder per class, or select two or more --classes$/);
+    await assert.rejects(train('--classes', '7', '--limit', '10'), /^Error: mnist has one class \('7'\): a classifier needs two or more/);
   });
 
   it('fails cleanly on a pattern that matches nothing, a head or weights that do not fit, bad folders and options', async () => {

@@ -8,6 +8,6 @@ import { detectPredictCommand } from './detect-predict.js';
 
 export function detectCommand(): Command {
   const detect = new Command('detect').description('object detection: make a dataset, fit anchors, train a YOLO detector, measure its mAP');
-  for (const sub of [detectMakeDatasetCommand(), detectAnchorsCommand(), detectTrainCommand(), detectValCommand(), detectPredictCommand()]) detect.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+  for (const sub of [detectMakeDatasetCommand(), detectAnchorsCommand(), detectTrainCommand(), detectValCommand(), detectPredictCommand()]) detect.addCommand(sub);
   return detect;
 }

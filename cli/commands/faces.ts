@@ -12,7 +12,7 @@ import { facesVerifyCommand } from './faces-verify.js';
 export function facesCommand(): Command {
   const faces = new Command('faces').description('face recognition: enrol people from one photo, identify, serve over HTTP, calibrate the threshold');
   for (const sub of [facesEnrollCommand(), facesIdentifyCommand(), facesListCommand(), facesRemoveCommand(), facesServeCommand(), facesCalibrateCommand(), facesVerifyCommand()]) {
-    faces.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+    faces.addCommand(sub);
   }
   return faces;
 }

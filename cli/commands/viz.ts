@@ -11,6 +11,6 @@ import { vizMaximizeCommand } from './viz-maximize.js';
 
 export function vizCommand(): Command {
   const viz = new Command('viz').description('see what a CNN learns: receptive fields, top-activating patches, feature maps, filters, activation maximisation, saliency, Grad-CAM, occlusion');
-  for (const sub of [vizReceptiveFieldCommand(), vizTopPatchesCommand(), vizFeatureMapsCommand(), vizFiltersCommand(), vizMaximizeCommand(), vizSaliencyCommand(), vizGradcamCommand(), vizOcclusionCommand()]) viz.addCommand(sub.showHelpAfterError('(add --help for usage)'));
+  for (const sub of [vizReceptiveFieldCommand(), vizTopPatchesCommand(), vizFeatureMapsCommand(), vizFiltersCommand(), vizMaximizeCommand(), vizSaliencyCommand(), vizGradcamCommand(), vizOcclusionCommand()]) viz.addCommand(sub);
   return viz;
 }
