@@ -3,13 +3,13 @@
 // crop against hand-indexed pixels; the grid layout; and `convkit viz top-patches`.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Generator, Tensor, concat, manualSeed, rand, tensor } from '../src/index.js';
 import { Conv2d, MaxPool2d, ReLU, Sequential } from '../src/nn/index.js';
 import { getLayerOutputs } from '../src/nn/index.js';
-import { readRawImage } from '../src/node/index.js';
+import { loadVizImages, readRawImage, writeImage } from '../src/node/index.js';
 import { cropReceptiveField, imageGrid, topPatches, vizModel, type TopPatch } from '../src/viz/index.js';
 import { forEachBackend } from './helpers/backends.js';
 import { lastJson, runConvkit } from './helpers/run-cli.js';
@@ -116,6 +116,19 @@ describe('convkit viz top-patches', () => {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a folder of images (recursively, sorted by path) at the model input, and refuses what is not one', async () => {
+    const folder = join(dir, 'images');
+    await mkdir(join(folder, 'b'), { recursive: true });
+    await writeImage(join(folder, 'b', 'one.png'), rand([6, 8, 3], { generator: new Generator(1) }));
+    await writeImage(join(folder, 'a.png'), rand([5, 5, 3], { generator: new Generator(2) }));
+    const { images, names } = await loadVizImages(folder, [4, 4, 3]);
+    assert.deepEqual(images.shape, [2, 4, 4, 3]);
+    assert.deepEqual(names, [join(folder, 'a.png'), join(folder, 'b', 'one.png')]);
+    assert.ok(Array.from(images.data).every((v) => v >= 0 && v <= 1));
+    await assert.rejects(loadVizImages(join(dir, 'missing'), [4, 4, 3]), /loadVizImages: '.*missing' is neither mnist, fashion-mnist nor a folder of images/);
+    await assert.rejects(loadVizImages('mnist', [32, 32, 1]), /loadVizImages: mnist images are 28x28x1 but the model reads 32x32x1/);
   });
 
   it('writes one labelled grid per layer and the patches as JSON', async () => {
