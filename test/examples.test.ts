@@ -140,6 +140,47 @@ const SMOKE_RUNS: Record<string, () => Promise<void>> = {
     assert.deepEqual(row, [...expected, `${best.accuracy.toFixed(1)}% (lr ${best.lr})`]);
     lineMatching(output, new RegExp(`^\\(a\\), \\(a'\\) ${headEpochs} epochs at lr 0.003; \\(b\\), \\(b'\\) ${fineTuneEpochs} more at 0.0003; \\(c\\) ${headEpochs + fineTuneEpochs} epochs`));
   },
+
+  'one-shot.ts': async () => {
+    const [trainLimit, testLimit, steps] = [3000, 600, 40];
+    const output = await runExample('one-shot.ts', {
+      DATASETS: 'mnist', MININGS: 'semi-hard', SEEDS: '1', DRAWS: '2', STEPS: `${steps}`, SOFTMAX_STEPS: '20', TRAIN_LIMIT: `${trainLimit}`, TEST_LIMIT: `${testLimit}`,
+    });
+    const test = loadMnist({ split: 'test', limit: testLimit, normalize: true });
+    const [, images, unseenCount] = lineMatching(output, /^mnist: triplet training on (\d+) images of classes 0-4; (\d+) test images of classes 5-9 \[\w+ backend\]$/);
+    assert.equal(Number(images), countOf(loadMnist({ split: 'train', limit: trainLimit }).y.data, [0, 1, 2, 3, 4]));
+    const unseen = Array.from(test.y.data.keys()).filter((i) => test.y.data[i] >= 5);
+    assert.equal(Number(unseenCount), unseen.length);
+
+    // Nearest neighbour on raw pixels, recomputed here from the rows the script says it enrolled.
+    const pixels = (row: number) => test.x.data.subarray(unseen[row] * 784, (unseen[row] + 1) * 784);
+    const label = (row: number) => test.y.data[unseen[row]];
+    const pixelAccuracies = [1, 2].map((draw) => {
+      const enrolled = lineMatching(output, new RegExp(`^  draw ${draw} enrols test rows ([\\d,]+) \\(of the`))[1].split(',').map(Number);
+      assert.deepEqual(enrolled.map(label), [5, 6, 7, 8, 9], 'one image of each unseen class');
+      let correct = 0;
+      for (let row = 0; row < unseen.length; row++) {
+        if (enrolled.includes(row)) continue;
+        const distances = enrolled.map((e) => pixels(e).reduce((sum, v, i) => sum + (v - pixels(row)[i]) ** 2, 0));
+        if (label(enrolled[distances.indexOf(Math.min(...distances))]) === label(row)) correct++;
+      }
+      return correct / (unseen.length - 5);
+    });
+    const [, pixelText] = lineMatching(output, /^  raw pixels: (.*); softmax: (.*)$/);
+    assert.equal(pixelText, pixelAccuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' '));
+
+    const [, first, last, embeddingText] = lineMatching(output, new RegExp(`^  semi-hard, seed 0: loss ([\\d.]+) \\(first tenth\\) -> ([\\d.]+) \\(last tenth\\) in ${steps} steps \\(\\d+s\\); 1-shot (.*)$`));
+    assert.ok(Number(last) < 0.5 * Number(first), `triplet loss ${first} -> ${last}`);
+    const embedding = embeddingText.split(' ').map((a) => percent(a.replace('%', '')));
+    assert.ok(embedding.every((a) => a > 0.3), `1-shot accuracies ${embeddingText} (chance is 20%)`);
+
+    // The table: the pixel cell is the mean +- sd of the accuracies computed above; the embedding's of those printed.
+    const [, embeddingCell, pixelCell] = lineMatching(output, /^\| mnist \| semi-hard \| ([\d.]+ \+- [\d.]+%) \| ([\d.]+ \+- [\d.]+%) \| [\d.]+ \+- [\d.]+% \|$/);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+    assert.equal(pixelCell, `${(100 * mean(pixelAccuracies)).toFixed(1)} +- ${(100 * sd(pixelAccuracies)).toFixed(1)}%`);
+    assert.ok(Math.abs(Number(embeddingCell.split(' ')[0]) - 100 * mean(embedding)) <= 0.051, `${embeddingCell} against ${embeddingText}`);
+  },
 };
 
 describe('examples/ in a small form', () => {
