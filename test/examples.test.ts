@@ -161,7 +161,12 @@ const SMOKE_RUNS: Record<string, () => Promise<void>> = {
       let correct = 0;
       for (let row = 0; row < unseen.length; row++) {
         if (enrolled.includes(row)) continue;
-        const distances = enrolled.map((e) => pixels(e).reduce((sum, v, i) => sum + (v - pixels(row)[i]) ** 2, 0));
+        const distances = enrolled.map((e) => {
+          const [a, b] = [pixels(e), pixels(row)];
+          let sum = 0;
+          for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+          return sum;
+        });
         if (label(enrolled[distances.indexOf(Math.min(...distances))]) === label(row)) correct++;
       }
       return correct / (unseen.length - 5);
