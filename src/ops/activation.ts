@@ -70,21 +70,7 @@ export const tanh = defineActivation({
   referenceBackward: tanhBackwardRef,
 });
 
-/** x for x > 0, negativeSlope * x otherwise. */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  if (!isFloat(x.dtype)) throw new Error(`leakyRelu: expects a float tensor, got ${x.dtype}`);
-  if (x.isShapeOnly) return shapeOnly(x.shape, { dtype: x.dtype });
-  const xs = x.data;
-  const y = allocate(x.dtype, x.size);
-  for (let i = 0; i < xs.length; i++) y[i] = xs[i] > 0 ? xs[i] : negativeSlope * xs[i];
-  return record(new Tensor(y, x.shape), 'leakyRelu', [x], (dy) => [
-    () => {
-      const dx = allocate(x.dtype, x.size);
-      for (let i = 0; i < xs.length; i++) dx[i] = xs[i] > 0 ? dy.data[i] : negativeSlope * dy.data[i];
-      return new Tensor(dx, x.shape);
-    },
-  ]);
-}
+export { leakyRelu } from './leaky-relu.js';
 
 /** View x as [outer, n, inner] around axis. */
 function around(x: Tensor, axis: number, opName: string): [number, number, number] {

@@ -4,6 +4,7 @@
 import type { Conv2dParams, FloatArray } from '../backend.js';
 import { registerBackend, registerKernels } from '../registry.js';
 import { activationBackward, activationForward } from './activation-ops.js';
+import { runPointwise } from './pointwise-runner.js';
 import * as channel from './channel-ops.js';
 import * as conv from './conv2d-ops.js';
 import { matmul } from './matmul-op.js';
@@ -63,6 +64,9 @@ if (simdSupported) {
     relu: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'relu', f32(x), f32(y)), 'relu') }),
     reluBackward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'reluBackward', f32(v), f32(dy), f32(dx)), 'reluBackward') }),
     relu6: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'relu6', f32(x), f32(y)), 'relu6') }),
+    leakyRelu: wasmKernel({
+      run: (rt, x, y, slope) => (runPointwise(rt, 'leakyRelu', [{ data: f32(x), read: true, write: false }, { data: f32(y), read: false, write: true }], [slope], 0, 2), 'leakyRelu'),
+    }),
     relu6Backward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'relu6Backward', f32(v), f32(dy), f32(dx)), 'relu6Backward') }),
     hardswish: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'hardswish', f32(x), f32(y)), 'hardswish') }),
     hardswishBackward: wasmKernel({

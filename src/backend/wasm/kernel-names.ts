@@ -27,6 +27,7 @@ export const CONVKIT_KERNEL_NAMES = [
   'reluBackward',
   'relu6',
   'relu6Backward',
+  'leakyRelu',
   'hardswish',
   'hardswishBackward',
   'silu',

@@ -1,0 +1,43 @@
+// Leaky ReLU's SIMD kernel (kernels/assembly/relu.ts) against the reference loop (src/ops/leaky-relu.ts):
+// both take the product in float64 and round it once, so they agree bit for bit, NaN, +-0, +-Infinity,
+// subnormals and lengths off the vector width included; F.leakyRelu (and the LeakyReLU layer) runs it.
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { F, Generator, getWasmStats, kernelsOn, ready, resetWasmStats, tensor, uniform } from '../src/index.js';
+import { LeakyReLU } from '../src/nn/index.js';
+
+await ready();
+const wasm = kernelsOn('wasm');
+const js = kernelsOn('js');
+
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+it('the SIMD kernel equals the reference bit for bit, for several slopes, specials and every tail length', () => {
+  const g = new Generator(11);
+  const specials = [NaN, -NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, -1.1754942e-38, 3.4028235e38, -3.4028235e38, -1, 1];
+  for (const slope of [0.1, 0.01, 0.2, 1 / 3, 0, 1, -0.5]) {
+    for (const n of [1, 2, 3, 4, 5, 7, 13, 4099, 70000]) {
+      const x = uniform([n], -4, 4, { generator: g }).data as Float32Array;
+      specials.slice(0, n).forEach((v, i) => (x[(i * 7919) % n] = v));
+      const [y, yRef] = [new Float32Array(n), new Float32Array(n)];
+      resetWasmStats();
+      wasm.leakyRelu(x, y, slope);
+      assert.deepEqual(getWasmStats().kernels, { leakyRelu: 1 }, `n = ${n}`);
+      js.leakyRelu(x, yRef, slope);
+      // NaN payloads may differ; every other value must have the reference's bits.
+      const [got, want] = [bits(y), bits(yRef)];
+      for (let i = 0; i < n; i++) {
+        if (Number.isNaN(yRef[i])) assert.ok(Number.isNaN(y[i]), `slope ${slope}: leakyRelu(NaN) = ${y[i]}`);
+        else assert.equal(got[i], want[i], `slope ${slope}, n ${n}: leakyRelu(${x[i]}) = ${y[i]}, reference ${yRef[i]}`);
+      }
+    }
+  }
+});
+
+it('F.leakyRelu and LeakyReLU run the kernel on float32 tensors, with the values worked by hand', () => {
+  resetWasmStats();
+  const x = tensor([-2, -0.5, 0, 3, 8]);
+  assert.deepEqual(Array.from(F.leakyRelu(x, 0.25).data), [-0.5, -0.125, 0, 3, 8]);
+  assert.deepEqual(Array.from(new LeakyReLU(0.5).forward(x).data), [-1, -0.25, 0, 3, 8]);
+  assert.equal(getWasmStats().kernels.leakyRelu, 2);
+});
