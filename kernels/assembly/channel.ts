@@ -1,7 +1,7 @@
 // Per-channel kernels over NHWC activations viewed as [rows, C]: the affine map of batch norm (with an
 // optional second term for its training gradient, and an optional ReLU), and per-channel sums for batch
 // statistics and bias gradients.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { shareStart } from './work-split';
 
 @inline function ld(p: usize, field: usize): i32 {
@@ -15,7 +15,7 @@ import { shareStart } from './work-split';
  * independent, so y may be x.
  */
 export function channelAffine(p: usize, tid: i32, nthreads: i32): void {
-  const rows = ld(p, L.A_ROWS), C = ld(p, L.A_C);
+  const rows = ld(p, L.A_ROWS), C = ld(p, L.A_CHANNELS);
   const x = <usize>ld(p, L.A_X), center = <usize>ld(p, L.A_CENTER);
   const scale = <usize>ld(p, L.A_SCALE), shift = <usize>ld(p, L.A_SHIFT);
   const x2 = <usize>ld(p, L.A_X2), center2 = <usize>ld(p, L.A_CENTER2), scale2 = <usize>ld(p, L.A_SCALE2);
@@ -51,7 +51,7 @@ export function channelAffine(p: usize, tid: i32, nthreads: i32): void {
  * Threads take whole slices; the caller adds the slices up in order.
  */
 export function channelSums(p: usize, tid: i32, nthreads: i32): void {
-  const rows = ld(p, L.S_ROWS), C = ld(p, L.S_C), slices = ld(p, L.S_SLICES);
+  const rows = ld(p, L.S_ROWS), C = ld(p, L.S_CHANNELS), slices = ld(p, L.S_SLICES);
   const a = <usize>ld(p, L.S_A), b = <usize>ld(p, L.S_B);
   const aCenter = <usize>ld(p, L.S_A_CENTER), bCenter = <usize>ld(p, L.S_B_CENTER);
   const partial = <usize>ld(p, L.S_PARTIAL);

@@ -1,7 +1,7 @@
 // col2im as a gather, for the input gradient of strided convs: dCol = dy · W^T holds, for every output
 // position, the gradient of each (ky, kx, ci) cell of its receptive field; each dx pixel sums the cells
 // that read it. Gathering (not scattering) lets threads share (n, iy) rows without conflicts.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { shareStart } from './work-split';
 
 /** Fills dx[n, :, :, chOff .. chOff+cinG) for the images of this chunk (x = dCol, y = dx). */
@@ -10,11 +10,11 @@ export function col2im(g: usize, tid: i32, nthreads: i32): void {
   const outH = load<i32>(g, L.C_OUT_H), outW = load<i32>(g, L.C_OUT_W);
   const kH = load<i32>(g, L.C_K_H), kW = load<i32>(g, L.C_K_W);
   const sH = load<i32>(g, L.C_STRIDE_H), sW = load<i32>(g, L.C_STRIDE_W);
-  const dH = load<i32>(g, L.C_DIL_H), dW = load<i32>(g, L.C_DIL_W);
-  const pT = load<i32>(g, L.C_PAD_T), pL = load<i32>(g, L.C_PAD_L);
-  const cinG = load<i32>(g, L.C_CIN_G), chOff = load<i32>(g, L.C_CH_OFF);
-  const dCol = <usize>load<i32>(g, L.C_X), dx = <usize>load<i32>(g, L.C_Y);
-  const ldCol = load<i32>(g, L.C_LDCOL), image0 = load<i32>(g, L.C_IMAGE0);
+  const dH = load<i32>(g, L.C_DILATION_H), dW = load<i32>(g, L.C_DILATION_W);
+  const pT = load<i32>(g, L.C_PAD_TOP), pL = load<i32>(g, L.C_PAD_LEFT);
+  const cinG = load<i32>(g, L.C_CIN_G), chOff = load<i32>(g, L.CI_CH_OFF);
+  const dCol = <usize>load<i32>(g, L.CI_D_COL), dx = <usize>load<i32>(g, L.CI_DX);
+  const ldCol = load<i32>(g, L.CI_LD_COL), image0 = load<i32>(g, L.CI_IMAGE0);
   const rows = load<i32>(g, L.C_BATCH) * inH; // this chunk's images only
   const row1 = shareStart(rows, tid + 1, nthreads);
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {

@@ -1,6 +1,6 @@
 // Depthwise convolution (groups == inC == outC), vectorised over channels: in NHWC a pixel's channels are
 // contiguous, and so are a filter tap's weights [kH, kW, 1, C].
-import * as L from './layout';
+import * as L from './layout.generated';
 import { madd } from './simd';
 import { shareStart } from './work-split';
 
@@ -130,9 +130,9 @@ function depthwise3x3Interior(xRow: usize, w: usize, bias: usize, outRow: usize,
 export function depthwiseForward(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
   const outH = ld(g, L.C_OUT_H), outW = ld(g, L.C_OUT_W), kH = ld(g, L.C_K_H), kW = ld(g, L.C_K_W);
-  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DIL_H), dW = ld(g, L.C_DIL_W);
-  const pT = ld(g, L.C_PAD_T), pL = ld(g, L.C_PAD_L);
-  const x = <usize>ld(g, L.C_X), w = <usize>ld(g, L.C_W), y = <usize>ld(g, L.C_Y), bias = <usize>ld(g, L.C_BIAS);
+  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DILATION_H), dW = ld(g, L.C_DILATION_W);
+  const pT = ld(g, L.C_PAD_TOP), pL = ld(g, L.C_PAD_LEFT);
+  const x = <usize>ld(g, L.DW_X), w = <usize>ld(g, L.DW_W), y = <usize>ld(g, L.DW_Y), bias = <usize>ld(g, L.DW_BIAS);
   const rows = ld(g, L.C_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;
@@ -173,9 +173,9 @@ function addProducts(dst: usize, a: usize, b: usize, C: i32): void {
 export function depthwiseBackwardInput(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
   const outH = ld(g, L.C_OUT_H), outW = ld(g, L.C_OUT_W), kH = ld(g, L.C_K_H), kW = ld(g, L.C_K_W);
-  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DIL_H), dW = ld(g, L.C_DIL_W);
-  const pT = ld(g, L.C_PAD_T), pL = ld(g, L.C_PAD_L);
-  const dy = <usize>ld(g, L.C_X), w = <usize>ld(g, L.C_W), dx = <usize>ld(g, L.C_Y);
+  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DILATION_H), dW = ld(g, L.C_DILATION_W);
+  const pT = ld(g, L.C_PAD_TOP), pL = ld(g, L.C_PAD_LEFT);
+  const dy = <usize>ld(g, L.DWI_DY), w = <usize>ld(g, L.DWI_W), dx = <usize>ld(g, L.DWI_DX);
   const rows = ld(g, L.C_BATCH) * inH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;
@@ -211,10 +211,10 @@ export function depthwiseBackwardInput(g: usize, tid: i32, nthreads: i32): void 
 export function depthwiseBackwardFilter(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
   const outH = ld(g, L.C_OUT_H), outW = ld(g, L.C_OUT_W), kH = ld(g, L.C_K_H), kW = ld(g, L.C_K_W);
-  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DIL_H), dW = ld(g, L.C_DIL_W);
-  const pT = ld(g, L.C_PAD_T), pL = ld(g, L.C_PAD_L), rows = ld(g, L.C_BATCH) * outH;
-  const x = <usize>ld(g, L.C_X), dy = <usize>ld(g, L.C_W), partials = <usize>ld(g, L.C_Y);
-  const slices = ld(g, L.C_SLICES);
+  const sH = ld(g, L.C_STRIDE_H), sW = ld(g, L.C_STRIDE_W), dH = ld(g, L.C_DILATION_H), dW = ld(g, L.C_DILATION_W);
+  const pT = ld(g, L.C_PAD_TOP), pL = ld(g, L.C_PAD_LEFT), rows = ld(g, L.C_BATCH) * outH;
+  const x = <usize>ld(g, L.DWF_X), dy = <usize>ld(g, L.DWF_DY), partials = <usize>ld(g, L.DWF_PARTIALS);
+  const slices = ld(g, L.DWF_SLICES);
   const pixelBytes = <usize>C * 4;
   const sliceBytes = <usize>(kH * kW) * pixelBytes;
   const s1 = shareStart(slices, tid + 1, nthreads);

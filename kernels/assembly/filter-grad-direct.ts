@@ -5,7 +5,7 @@
 // read straight from the zero-padded input, position after position, while dy supplies 8 output channels.
 // There packing im2col(x)^T cost more than the products (LeNet-5 conv1, batch 64: 1.1 ms here against
 // 2.0 ms); with longer rows (RGB 3x3, 64 filters: 5.6 against 3.6 ms) the packed GEMM wins.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { madd, storeRow } from './simd';
 import { shareStart } from './work-split';
 
@@ -35,7 +35,7 @@ function filterGradTile(g: usize, ky: i32, j0: i32, rows: i32, co0: i32, nr: i32
   const C = load<i32>(g, L.C_IN_C), outH = load<i32>(g, L.C_OUT_H), outW = load<i32>(g, L.C_OUT_W);
   const outC = load<i32>(g, L.C_OUT_C), kW = load<i32>(g, L.C_K_W);
   const sH = load<i32>(g, L.C_STRIDE_H), sW = load<i32>(g, L.C_STRIDE_W);
-  const x = <usize>load<i32>(g, L.C_X), dy = <usize>load<i32>(g, L.C_W), dw = <usize>load<i32>(g, L.C_Y);
+  const x = <usize>load<i32>(g, L.FD_X), dy = <usize>load<i32>(g, L.FD_DY), dw = <usize>load<i32>(g, L.FD_DW);
   const xStep = <usize>(sW * C) * 4, dyStep = <usize>outC * 4;
   const out = dw + <usize>((ky * kW * C + j0) * outC + co0) * 4;
   const ld = <usize>outC * 4;

@@ -2,10 +2,10 @@
 // V8 on x86-64 allocates 15 of the 16 SIMD registers (one is its scratch). With a fused multiply-add
 // (relaxed SIMD) a 6x8 tile fits: 12 accumulators + 2 B vectors + 1 broadcast A value. Without it each
 // step needs a temporary for the product, so the plain SIMD128 build uses a 5x8 tile (10 + 2 + 1 + 1).
+import { NR } from './layout.generated';
 import { madd, storeRow } from './simd';
 
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
-export const NR: i32 = 8;
 /** Bytes per k step of a packed A panel. */
 export const A_STEP: usize = <usize>MR * 4;
 

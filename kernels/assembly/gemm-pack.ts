@@ -1,8 +1,9 @@
 // Packing: copy a block of op(A) or op(B) into the panel order the micro-kernel streams through.
 // A panels: MR rows, stored k-major (MR floats per k step). B panels: NR columns, 8 floats per k step.
 // Rows or columns past the matrix edge are zero, so the micro-kernel always computes full tiles.
-import * as L from './layout';
-import { A_STEP, MR, NR } from './gemm-microkernel';
+import * as L from './layout.generated';
+import { NR } from './layout.generated';
+import { A_STEP, MR } from './gemm-microkernel';
 import { packIm2colPanel, packIm2colTPanel } from './im2col-pack';
 
 const ZERO = f32x4.splat(0);
@@ -47,11 +48,8 @@ function packMatrixPanelA(task: usize, row0: i32, mr: i32, k0: i32, kc: i32, dst
   }
 }
 
-/** Pack B columns [col0, col0+nc) x depth [k0, k0+kc) into ceil(nc/8) panels at dst. */
-export function packB(task: usize, col0: i32, nc: i32, k0: i32, kc: i32, dst: usize): void {
-  const b = <usize>load<i32>(task, L.G_B);
-  const ldb = load<i32>(task, L.G_LDB);
-  const transB = load<i32>(task, L.G_TRANS_B);
+/** Pack columns [col0, col0+nc) x depth [k0, k0+kc) of B (row stride ldb) into ceil(nc/8) panels at dst. */
+export function packB(b: usize, ldb: i32, transB: bool, col0: i32, nc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let j = 0; j < nc; j += NR) {
     const nr = min(NR, nc - j);
     const panel = dst + <usize>(j * kc) * 4;

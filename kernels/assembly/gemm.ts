@@ -4,20 +4,19 @@
 // SPLIT_K: threads claim fixed slices of the depth; each slice's product goes to its own partial C, which
 // gemmReduce adds up in slice order. Every chunk or slice is computed the same way whichever thread claims
 // it, so results do not depend on the thread count or on timing.
-import * as L from './layout';
+import * as L from './layout.generated';
+import { KC, NC, NR } from './layout.generated';
 import { claimChunk, shareStart } from './work-split';
-import { MR, NR, INIT_BIAS, INIT_LOAD, INIT_ZERO, microKernel, edgeKernel, storeTile } from './gemm-microkernel';
+import { MR, INIT_BIAS, INIT_LOAD, INIT_ZERO, microKernel, edgeKernel, storeTile } from './gemm-microkernel';
 import { packA, packB } from './gemm-pack';
 import { directKernel } from './direct-microkernel';
 import { windowBases } from './im2col-pack';
 
-// Block sizes: an MC x KC block of A stays in L2, a KC x NR panel of B in L1.
+// Block sizes: an MC x KC block of A stays in L2, a KC x NR panel of B in L1 (KC, NC, NR: kernels/records.mjs).
 /** Rows per A panel (the micro-tile height), for the JS side's thread split. */
 export const GEMM_MR: i32 = MR;
-export const KC: i32 = 256;
 export const MC: i32 = MR * 16;
 export const GEMM_MC: i32 = MC;
-export const NC: i32 = 512;
 /** Bytes of packing scratch each thread needs (A block, B block for SPLIT_K, one edge tile). */
 export const SCRATCH_BYTES: i32 = (MC * KC + KC * NC + MR * NR) * 4;
 
@@ -44,7 +43,7 @@ export function gemm(task: usize, tid: i32, nthreads: i32): void {
 function gemmBlock(task: usize, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
   const K = load<i32>(task, L.G_K);
   const direct = load<i32>(task, L.G_A_KIND) == L.A_IM2COL;
-  const offsets = direct ? <usize>load<i32>(<usize>load<i32>(task, L.G_CONV), L.C_OFFSETS) : 0;
+  const offsets = direct ? <usize>load<i32>(<usize>load<i32>(task, L.G_CONV), L.CG_OFFSETS) : 0;
   const c = <usize>load<i32>(task, L.G_C);
   const ldc = <usize>load<i32>(task, L.G_LDC) * 4;
   const bias = <usize>load<i32>(task, L.G_BIAS);
@@ -92,6 +91,7 @@ function gemmBlock(task: usize, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usi
 function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usize): void {
   const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
   const whole = <usize>load<i32>(task, L.G_PACKED);
+  const b = <usize>load<i32>(task, L.G_B), ldb = load<i32>(task, L.G_LDB), transB = load<i32>(task, L.G_TRANS_B) != 0;
   const c = <usize>load<i32>(task, L.G_PARTIAL) + <usize>slice * <usize>(M * N) * 4;
   const ldc = <usize>N * 4;
   const pa = scratch;
@@ -101,7 +101,7 @@ function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usiz
     const nc = min(NC, N - jc);
     for (let pc = k0; pc < k1; pc += KC) {
       const kc = min(KC, k1 - pc);
-      if (!whole) packB(task, jc, nc, pc, kc, pb);
+      if (!whole) packB(b, ldb, transB, jc, nc, pc, kc, pb);
       const init = pc > k0 ? INIT_LOAD : INIT_ZERO;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
@@ -124,12 +124,12 @@ function gemmDepthSlice(task: usize, slice: i32, k0: i32, k1: i32, scratch: usiz
 
 /** SPLIT_K epilogue: C = bias + the partials of the G_PARTS slices, added in slice order; threads share rows. */
 export function gemmReduce(task: usize, tid: i32, nthreads: i32): void {
-  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
-  const parts = load<i32>(task, L.G_PARTS);
-  const partial = <usize>load<i32>(task, L.G_PARTIAL);
-  const c = <usize>load<i32>(task, L.G_C);
-  const ldc = load<i32>(task, L.G_LDC);
-  const bias = <usize>load<i32>(task, L.G_BIAS);
+  const M = load<i32>(task, L.GR_M), N = load<i32>(task, L.GR_N);
+  const parts = load<i32>(task, L.GR_PARTS);
+  const partial = <usize>load<i32>(task, L.GR_PARTIAL);
+  const c = <usize>load<i32>(task, L.GR_C);
+  const ldc = load<i32>(task, L.GR_LDC);
+  const bias = <usize>load<i32>(task, L.GR_BIAS);
   const partBytes = <usize>(M * N) * 4;
   const i1 = shareStart(M, tid + 1, nthreads);
   for (let i = shareStart(M, tid, nthreads); i < i1; i++) {

@@ -2,32 +2,32 @@
 // Weights are packed once (packWeights, shared by all threads); threads then claim chunks of rows (or of
 // columns when rows are few), build the indirection pointers for an MC block of rows, and run the
 // micro-kernel over tap-aligned depth blocks.
-import * as L from './layout';
+import * as L from './layout.generated';
+import { KC, NR } from './layout.generated';
 import { claimChunk, shareStart } from './work-split';
-import { MR, NR, INIT_BIAS, INIT_LOAD, INIT_ZERO, storeTile } from './gemm-microkernel';
+import { MR, INIT_BIAS, INIT_LOAD, INIT_ZERO, storeTile } from './gemm-microkernel';
 import { igemmKernel } from './igemm-microkernel';
 import { packB } from './gemm-pack';
-import { KC, MC } from './gemm';
+import { MC } from './gemm';
 
-/** Packs all of B (K x N) into 8-column panels of K steps each, at G_PACKED; threads share the panels. */
+/** Packs all of B (K x N) into 8-column panels of K steps each, at PK_PACKED; threads share the panels. */
 export function packWeights(task: usize, tid: i32, nthreads: i32): void {
-  const N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
+  const N = load<i32>(task, L.PK_N), K = load<i32>(task, L.PK_K);
   const panels = (N + NR - 1) / NR;
   const j0 = shareStart(panels, tid, nthreads), j1 = shareStart(panels, tid + 1, nthreads);
   if (j0 >= j1) return;
-  const dst = <usize>load<i32>(task, L.G_PACKED) + <usize>(j0 * K) * 32;
-  if (load<i32>(task, L.G_B_KIND) == L.B_FLIPPED) packFlippedWeights(task, j0, j1, dst);
-  else packB(task, j0 * NR, min(N, j1 * NR) - j0 * NR, 0, K, dst);
+  const dst = <usize>load<i32>(task, L.PK_PACKED) + <usize>(j0 * K) * 32;
+  if (load<i32>(task, L.PK_B_KIND) == L.B_FLIPPED) packFlippedWeights(task, j0, j1, dst);
+  else packB(<usize>load<i32>(task, L.PK_B), load<i32>(task, L.PK_LDB), load<i32>(task, L.PK_TRANS_B) != 0, j0 * NR, min(N, j1 * NR) - j0 * NR, 0, K, dst);
 }
 
 /** Panels j0..j1 of B_FLIPPED: row (t, oc) of panel j holds W[taps-1-t, 8j .. 8j+7, oc]. */
 function packFlippedWeights(task: usize, j0: i32, j1: i32, dst: usize): void {
-  const N = load<i32>(task, L.G_N), K = load<i32>(task, L.G_K);
-  const g = <usize>load<i32>(task, L.G_CONV);
-  const taps = load<i32>(g, L.C_K_H) * load<i32>(g, L.C_K_W);
+  const N = load<i32>(task, L.PK_N), K = load<i32>(task, L.PK_K);
+  const taps = load<i32>(task, L.PK_TAPS);
   const coutG = K / taps;
-  const w = <usize>load<i32>(task, L.G_B);
-  const ldw = <usize>load<i32>(task, L.G_LDB) * 4;
+  const w = <usize>load<i32>(task, L.PK_B);
+  const ldw = <usize>load<i32>(task, L.PK_LDB) * 4;
   for (let j = j0; j < j1; j++) {
     const cols = min(NR, N - j * NR);
     for (let t = 0; t < taps; t++) {
@@ -42,11 +42,11 @@ function packFlippedWeights(task: usize, j0: i32, j1: i32, dst: usize): void {
 }
 
 export function igemm(task: usize, tid: i32, nthreads: i32): void {
-  const M = load<i32>(task, L.G_M), N = load<i32>(task, L.G_N);
-  const chunk = load<i32>(task, L.G_CHUNK);
-  const byRows = load<i32>(task, L.G_SPLIT) == L.SPLIT_M;
+  const M = load<i32>(task, L.IG_M), N = load<i32>(task, L.IG_N);
+  const chunk = load<i32>(task, L.IG_CHUNK);
+  const byRows = load<i32>(task, L.IG_SPLIT) == L.SPLIT_M;
   const chunks = ((byRows ? M : N) + chunk - 1) / chunk;
-  for (let i = claimChunk(task + L.G_NEXT); i < chunks; i = claimChunk(task + L.G_NEXT)) {
+  for (let i = claimChunk(task + L.IG_NEXT); i < chunks; i = claimChunk(task + L.IG_NEXT)) {
     const start = i * chunk;
     if (byRows) igemmBlock(task, tid, start, min(M, start + chunk), 0, N);
     else igemmBlock(task, tid, 0, M, start, min(N, start + chunk));
@@ -54,16 +54,16 @@ export function igemm(task: usize, tid: i32, nthreads: i32): void {
 }
 
 function igemmBlock(task: usize, tid: i32, m0: i32, m1: i32, n0: i32, n1: i32): void {
-  const K = load<i32>(task, L.G_K);
-  const g = <usize>load<i32>(task, L.G_CONV);
+  const K = load<i32>(task, L.IG_K);
+  const g = <usize>load<i32>(task, L.IG_CONV);
   const taps = load<i32>(g, L.C_K_H) * load<i32>(g, L.C_K_W);
   const cinG = load<i32>(g, L.C_CIN_G);
-  const packed = <usize>load<i32>(task, L.G_PACKED);
-  const c = <usize>load<i32>(task, L.G_C);
-  const ldc = <usize>load<i32>(task, L.G_LDC) * 4;
-  const bias = <usize>load<i32>(task, L.G_BIAS);
+  const packed = <usize>load<i32>(task, L.IG_PACKED);
+  const c = <usize>load<i32>(task, L.IG_Y);
+  const ldc = <usize>load<i32>(task, L.IG_LDY) * 4;
+  const bias = <usize>load<i32>(task, L.IG_BIAS);
   // Scratch per thread: MC * taps indirection pointers, then a 64-byte aligned edge tile.
-  const ind = <usize>load<i32>(task, L.G_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.G_SCRATCH_STRIDE);
+  const ind = <usize>load<i32>(task, L.IG_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.IG_SCRATCH_STRIDE);
   const tile = (ind + <usize>(MC * taps) * 4 + 63) & ~63;
   // Depth blocks of about KC: whole taps when a tap has fewer channels, else channel slices of one tap.
   const tapsPerBlock = cinG >= KC ? 1 : KC / cinG;
@@ -107,16 +107,16 @@ function igemmBlock(task: usize, tid: i32, m0: i32, m1: i32, n0: i32, n1: i32): 
  * row where the tap reads padding (and for rows past M in the last panel).
  */
 function buildIndirection(task: usize, ic: i32, mc: i32, ind: usize): void {
-  const g = <usize>load<i32>(task, L.G_CONV);
-  const x = <usize>load<i32>(task, L.G_A);
-  const zero = <u32>load<i32>(task, L.G_ZERO);
+  const g = <usize>load<i32>(task, L.IG_CONV);
+  const x = <usize>load<i32>(task, L.IG_X);
+  const zero = <u32>load<i32>(task, L.IG_ZERO);
   const inH = load<i32>(g, L.C_IN_H), inW = load<i32>(g, L.C_IN_W), inC = load<i32>(g, L.C_IN_C);
   const outH = load<i32>(g, L.C_OUT_H), outW = load<i32>(g, L.C_OUT_W);
   const kH = load<i32>(g, L.C_K_H), kW = load<i32>(g, L.C_K_W), taps = kH * kW;
   const sH = load<i32>(g, L.C_STRIDE_H), sW = load<i32>(g, L.C_STRIDE_W);
-  const dH = load<i32>(g, L.C_DIL_H), dW = load<i32>(g, L.C_DIL_W);
-  const pT = load<i32>(g, L.C_PAD_T), pL = load<i32>(g, L.C_PAD_L);
-  const base = x + <usize>load<i32>(g, L.C_CH_OFF) * 4;
+  const dH = load<i32>(g, L.C_DILATION_H), dW = load<i32>(g, L.C_DILATION_W);
+  const pT = load<i32>(g, L.C_PAD_TOP), pL = load<i32>(g, L.C_PAD_LEFT);
+  const base = x + <usize>load<i32>(g, L.CG_CH_OFF) * 4;
   const rows = (mc + MR - 1) / MR * MR;
   // (n, oy, ox) of the current row, advanced by one position per row (no divisions in the loop).
   let ox = ic % outW, oy = (ic / outW) % outH, n = ic / (outW * outH);

@@ -2,7 +2,7 @@
 // padding made explicit (padInput), so every tap of every output position lies inside it: no bounds
 // checks, and column k = (ky, kx, ci) of a window is a fixed byte offset, C_OFFSETS[k], from the window's
 // top-left corner (the group's first channel included).
-import * as L from './layout';
+import * as L from './layout.generated';
 import { A_STEP, MR } from './gemm-microkernel';
 import { shareStart } from './work-split';
 
@@ -21,7 +21,7 @@ export function windowBase(g: usize, x: usize, pos: i32): usize {
 export function packIm2colPanel(task: usize, row0: i32, mr: i32, k0: i32, kc: i32, dst: usize): void {
   const g = <usize>load<i32>(task, L.G_CONV);
   const x = <usize>load<i32>(task, L.G_A);
-  const offsets = <usize>load<i32>(g, L.C_OFFSETS) + <usize>k0 * 4;
+  const offsets = <usize>load<i32>(g, L.CG_OFFSETS) + <usize>k0 * 4;
   for (let r = 0; r < MR; r++) {
     const d = dst + <usize>(r << 2);
     if (r >= mr) {
@@ -42,7 +42,7 @@ export function packIm2colPanel(task: usize, row0: i32, mr: i32, k0: i32, kc: i3
 export function packIm2colTPanel(task: usize, row0: i32, mr: i32, k0: i32, kc: i32, dst: usize): void {
   const g = <usize>load<i32>(task, L.G_CONV);
   const x = <usize>load<i32>(task, L.G_A);
-  const offsets = <usize>load<i32>(g, L.C_OFFSETS);
+  const offsets = <usize>load<i32>(g, L.CG_OFFSETS);
   const cinG = load<i32>(g, L.C_CIN_G);
   const outW = load<i32>(g, L.C_OUT_W);
   const step = <usize>(load<i32>(g, L.C_STRIDE_W) * load<i32>(g, L.C_IN_C)) * 4; // next output column
@@ -90,11 +90,11 @@ export function packIm2colTPanel(task: usize, row0: i32, mr: i32, k0: i32, kc: i
  * outW in the record are the padded sizes). Threads share the padded rows.
  */
 export function padInput(g: usize, tid: i32, nthreads: i32): void {
-  const inH = load<i32>(g, L.C_IN_H), inW = load<i32>(g, L.C_IN_W), C = load<i32>(g, L.C_IN_C);
-  const hp = load<i32>(g, L.C_OUT_H), wp = load<i32>(g, L.C_OUT_W);
-  const pT = load<i32>(g, L.C_PAD_T), pL = load<i32>(g, L.C_PAD_L);
-  const x = <usize>load<i32>(g, L.C_X), y = <usize>load<i32>(g, L.C_Y);
-  const rows = load<i32>(g, L.C_BATCH) * hp;
+  const inH = load<i32>(g, L.PI_IN_H), inW = load<i32>(g, L.PI_IN_W), C = load<i32>(g, L.PI_IN_C);
+  const hp = load<i32>(g, L.PI_PADDED_H), wp = load<i32>(g, L.PI_PADDED_W);
+  const pT = load<i32>(g, L.PI_PAD_TOP), pL = load<i32>(g, L.PI_PAD_LEFT);
+  const x = <usize>load<i32>(g, L.PI_X), y = <usize>load<i32>(g, L.PI_PADDED);
+  const rows = load<i32>(g, L.PI_BATCH) * hp;
   const pixel = <usize>C * 4;
   const row1 = shareStart(rows, tid + 1, nthreads);
   for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {

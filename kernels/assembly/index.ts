@@ -14,3 +14,5 @@ export { relu, reluBackward, relu6, relu6Backward, leakyRelu } from './relu';
 export { hardswish, hardswishBackward } from './hardswish';
 export { silu, siluBackward } from './silu';
 export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';
+// The record offsets, codes and tile sizes, which the glue compares with its own when it loads the module.
+export * from './layout.generated';

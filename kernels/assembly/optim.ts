@@ -1,7 +1,7 @@
 // Optimiser steps over a float32 parameter and its state, two elements at a time in float64 (f64x2):
 // the same expressions, in the same order, as the reference (src/backend/js/optim.ts), so results agree
 // bit for bit. Arrays (pointwise-share.ts): 0 param, 1 grad, then the state.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { array, shareBytes } from './pointwise-share';
 
 @inline

@@ -3,7 +3,7 @@
 // read past the array and store into the padding the arena leaves after every array (allocations are
 // rounded to 64 bytes, so an array whose length is not a multiple of the vector has at least the rest of
 // the vector's bytes after it).
-import * as L from './layout';
+import * as L from './layout.generated';
 import { shareStart } from './work-split';
 
 /** Pointer to the kernel's array i (0 = absent). */

@@ -1,6 +1,6 @@
 // 2-D pooling, NHWC, vectorised over channels. Forward passes share (n, oy) rows among threads;
 // backward passes scatter into dx, so they share whole images.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { shareStart } from './work-split';
 
 @inline function ld(p: usize, field: usize): i32 {
@@ -24,10 +24,10 @@ import { shareStart } from './work-split';
  * NaN replaces the winner, and after a NaN the rest of that window row is skipped.
  */
 export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
-  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_C);
+  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_CHANNELS);
   const outH = ld(p, L.P_OUT_H), outW = ld(p, L.P_OUT_W), kH = ld(p, L.P_K_H), kW = ld(p, L.P_K_W);
-  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_T), pL = ld(p, L.P_PAD_L);
-  const x = <usize>ld(p, L.P_X), y = <usize>ld(p, L.P_Y), argmax = <usize>ld(p, L.P_ARGMAX);
+  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_TOP), pL = ld(p, L.P_PAD_LEFT);
+  const x = <usize>ld(p, L.PF_X), y = <usize>ld(p, L.PF_Y), argmax = <usize>ld(p, L.PF_ARGMAX);
   const rows = ld(p, L.P_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const lanes = i32x4(0, 1, 2, 3);
@@ -97,10 +97,10 @@ export function maxPool2d(p: usize, tid: i32, nthreads: i32): void {
 
 /** dx = 0, then dy scattered to the recorded winners (which lie in the same image). x = dy, y = dx. */
 export function maxPool2dBackward(p: usize, tid: i32, nthreads: i32): void {
-  const batch = ld(p, L.P_BATCH), C = ld(p, L.P_C);
+  const batch = ld(p, L.P_BATCH), C = ld(p, L.P_CHANNELS);
   const inPixels = ld(p, L.P_IN_H) * ld(p, L.P_IN_W) * C;
   const outPixels = ld(p, L.P_OUT_H) * ld(p, L.P_OUT_W) * C;
-  const dy = <usize>ld(p, L.P_X), dx = <usize>ld(p, L.P_Y), argmax = <usize>ld(p, L.P_ARGMAX);
+  const dy = <usize>ld(p, L.PB_DY), dx = <usize>ld(p, L.PB_DX), argmax = <usize>ld(p, L.PB_ARGMAX);
   const n1 = shareStart(batch, tid + 1, nthreads);
   for (let n = shareStart(batch, tid, nthreads); n < n1; n++) {
     memory.fill(dx + <usize>(n * inPixels) * 4, 0, <usize>inPixels * 4);
@@ -118,10 +118,10 @@ export function maxPool2dBackward(p: usize, tid: i32, nthreads: i32): void {
 function windowScale(p: usize, oy: i32, ox: i32): f32 {
   if (ld(p, L.P_SUM)) return 1;
   const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), kH = ld(p, L.P_K_H), kW = ld(p, L.P_K_W);
-  const pT = ld(p, L.P_PAD_T), pL = ld(p, L.P_PAD_L);
+  const pT = ld(p, L.P_PAD_TOP), pL = ld(p, L.P_PAD_LEFT);
   const y0 = oy * ld(p, L.P_STRIDE_H) - pT, x0 = ox * ld(p, L.P_STRIDE_W) - pL;
   let count: i32;
-  if (ld(p, L.P_COUNT_PAD)) {
+  if (ld(p, L.P_COUNT_INCLUDE_PAD)) {
     count = (min(y0 + kH, inH + pT) - y0) * (min(x0 + kW, inW + pL) - x0);
   } else {
     count = max(min(y0 + kH, inH) - max(y0, 0), 0) * max(min(x0 + kW, inW) - max(x0, 0), 0);
@@ -131,10 +131,10 @@ function windowScale(p: usize, oy: i32, ox: i32): f32 {
 
 /** Average (or sum) pooling. */
 export function avgPool2d(p: usize, tid: i32, nthreads: i32): void {
-  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_C);
+  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_CHANNELS);
   const outH = ld(p, L.P_OUT_H), outW = ld(p, L.P_OUT_W), kH = ld(p, L.P_K_H), kW = ld(p, L.P_K_W);
-  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_T), pL = ld(p, L.P_PAD_L);
-  const x = <usize>ld(p, L.P_X), y = <usize>ld(p, L.P_Y);
+  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_TOP), pL = ld(p, L.P_PAD_LEFT);
+  const x = <usize>ld(p, L.PF_X), y = <usize>ld(p, L.PF_Y);
   const rows = ld(p, L.P_BATCH) * outH;
   const row1 = shareStart(rows, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;
@@ -174,10 +174,10 @@ export function avgPool2d(p: usize, tid: i32, nthreads: i32): void {
 
 /** dx = 0, then each dy spread (scaled) over its window. x = dy, y = dx. */
 export function avgPool2dBackward(p: usize, tid: i32, nthreads: i32): void {
-  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_C);
+  const inH = ld(p, L.P_IN_H), inW = ld(p, L.P_IN_W), C = ld(p, L.P_CHANNELS);
   const outH = ld(p, L.P_OUT_H), outW = ld(p, L.P_OUT_W), kH = ld(p, L.P_K_H), kW = ld(p, L.P_K_W);
-  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_T), pL = ld(p, L.P_PAD_L);
-  const dy = <usize>ld(p, L.P_X), dx = <usize>ld(p, L.P_Y);
+  const sH = ld(p, L.P_STRIDE_H), sW = ld(p, L.P_STRIDE_W), pT = ld(p, L.P_PAD_TOP), pL = ld(p, L.P_PAD_LEFT);
+  const dy = <usize>ld(p, L.PB_DY), dx = <usize>ld(p, L.PB_DX);
   const batch = ld(p, L.P_BATCH);
   const n1 = shareStart(batch, tid + 1, nthreads);
   const pixelBytes = <usize>C * 4;

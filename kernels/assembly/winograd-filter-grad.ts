@@ -8,7 +8,7 @@
 // in slice order before winogradFilterGradOut: the result does not depend on the thread count. A work
 // item is a slice and a chunk of dU's rows (so threads share a conv with few tiles too); every item
 // transforms its slice's tiles itself.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { MR, INIT_LOAD, INIT_ZERO } from './gemm-microkernel';
 import { directKernel } from './direct-microkernel';
 import { claimChunk, shareStart } from './work-split';
@@ -23,26 +23,26 @@ function partialBytes(depthP: i32, coutP: i32): usize {
 
 /** Thread `tid`'s share: work items (slice, chunk of dU rows) claimed from W_NEXT, block by block. */
 export function winogradFilterGrad(task: usize, tid: i32, nthreads: i32): void {
-  const conv = <usize>load<i32>(task, L.W_CONV);
-  const block = load<i32>(task, L.W_BLOCK);
-  const pieces = load<i32>(task, L.W_PIECES);
+  const conv = <usize>load<i32>(task, L.WT_CONV);
+  const block = load<i32>(task, L.WT_BLOCK);
+  const pieces = load<i32>(task, L.WT_PIECES);
   const cin = load<i32>(conv, L.C_IN_C);
   const cinP = roundUp(cin, 4), coutP = roundUp(load<i32>(conv, L.C_OUT_C), 8);
   const depthP = roundUp(pieces * pieces * cin, MR);
-  const scratch = <usize>load<i32>(task, L.W_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.W_SCRATCH_STRIDE);
+  const scratch = <usize>load<i32>(task, L.WT_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.WT_SCRATCH_STRIDE);
   const bases = scratch;
   const rowOffsets = scratch + 64;
   const v = rowOffsets + <usize>roundUp(block * 4, 64);
-  const z = v + <usize>E * slabStride(load<i32>(task, L.W_V_ROWS), <usize>cinP * 4);
+  const z = v + <usize>E * slabStride(load<i32>(task, L.WT_V_ROWS), <usize>cinP * 4);
   const tiles = tileCount(conv);
-  const slices = load<i32>(task, L.W_SLICES), sliceTiles = load<i32>(task, L.W_SLICE_TILES);
-  const chunks = load<i32>(task, L.W_ROW_CHUNKS);
+  const slices = load<i32>(task, L.WG_SLICES), sliceTiles = load<i32>(task, L.WG_SLICE_TILES);
+  const chunks = load<i32>(task, L.WG_ROW_CHUNKS);
   const chunkRows = roundUp((depthP + chunks - 1) / chunks, MR);
-  for (let item = claimChunk(task + L.W_NEXT); item < slices * chunks; item = claimChunk(task + L.W_NEXT)) {
+  for (let item = claimChunk(task + L.WT_NEXT); item < slices * chunks; item = claimChunk(task + L.WT_NEXT)) {
     const s = item / chunks;
     const row0 = (item % chunks) * chunkRows, row1 = min(depthP, row0 + chunkRows);
     if (row0 >= row1) continue;
-    const du = <usize>load<i32>(task, L.W_PARTIAL) + <usize>s * partialBytes(depthP, coutP);
+    const du = <usize>load<i32>(task, L.WG_PARTIAL) + <usize>s * partialBytes(depthP, coutP);
     const end = min(tiles, (s + 1) * sliceTiles);
     for (let t0 = s * sliceTiles; t0 < end; t0 += block) {
       const count = min(block, end - t0);
@@ -55,8 +55,8 @@ export function winogradFilterGrad(task: usize, tid: i32, nthreads: i32): void {
 
 /** Z[e][co / 8][r][co % 8] = (A dY A^T)[e] of tile t0 + r (outputs past the edge count as 0). */
 function transformOutputGrads(task: usize, conv: usize, t0: i32, count: i32, z: usize, coutP: i32): void {
-  const dy = <usize>load<i32>(task, L.W_Y);
-  const block = load<i32>(task, L.W_BLOCK);
+  const dy = <usize>load<i32>(task, L.WG_DY);
+  const block = load<i32>(task, L.WT_BLOCK);
   const outH = load<i32>(conv, L.C_OUT_H), outW = load<i32>(conv, L.C_OUT_W), outC = load<i32>(conv, L.C_OUT_C);
   const eStride = slabStride((coutP >> 3) * block, 32);
   const pixelBytes = <usize>outC * 4;
@@ -100,15 +100,15 @@ function storeGradRow(o: usize, eStride: usize, i: i32, c0: v128, c1: v128): voi
 function accumulateFilterGrads(
   task: usize, conv: usize, count: i32, rowOffsets: usize, v: usize, z: usize, du: usize, bases: usize, row0: i32, row1: i32, init: i32,
 ): void {
-  const block = load<i32>(task, L.W_BLOCK);
-  const pieces = load<i32>(task, L.W_PIECES);
+  const block = load<i32>(task, L.WT_BLOCK);
+  const pieces = load<i32>(task, L.WT_PIECES);
   const cin = load<i32>(conv, L.C_IN_C), coutP = roundUp(load<i32>(conv, L.C_OUT_C), 8);
   const gridW = ((load<i32>(conv, L.C_OUT_W) + 1) >> 1) + pieces - 1;
   const rowBytes = <usize>roundUp(cin, 4) * 4;
   const depth = pieces * pieces * cin, depthP = roundUp(depth, MR);
   const panels = coutP >> 3;
   const ldc = <usize>coutP * 4;
-  const vStride = slabStride(load<i32>(task, L.W_V_ROWS), rowBytes);
+  const vStride = slabStride(load<i32>(task, L.WT_V_ROWS), rowBytes);
   const zStride = slabStride(panels * block, 32);
   const uStride = slabStride(depthP, ldc);
   for (let e = 0; e < E; e++) {
@@ -136,15 +136,15 @@ function accumulateFilterGrads(
  * belongs to the first).
  */
 export function winogradFilterGradOut(task: usize, tid: i32, nthreads: i32): void {
-  const conv = <usize>load<i32>(task, L.W_CONV);
-  const pieces = load<i32>(task, L.W_PIECES);
+  const conv = <usize>load<i32>(task, L.WT_CONV);
+  const pieces = load<i32>(task, L.WT_PIECES);
   const k = load<i32>(conv, L.C_K_H);
   const cin = load<i32>(conv, L.C_IN_C), cout = load<i32>(conv, L.C_OUT_C);
   const depthP = roundUp(pieces * pieces * cin, MR);
   const ldc = <usize>roundUp(cout, 8) * 4;
   const eStride = slabStride(depthP, ldc);
-  const du = <usize>load<i32>(task, L.W_PARTIAL);
-  const dw = <usize>load<i32>(task, L.W_W);
+  const du = <usize>load<i32>(task, L.WG_PARTIAL);
+  const dw = <usize>load<i32>(task, L.WG_DW);
   const tapBytes = <usize>(cin * cout) * 4;
   const half = f32x4.splat(0.5);
   const ci1 = shareStart(cin, tid + 1, nthreads);

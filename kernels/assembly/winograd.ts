@@ -13,7 +13,7 @@
 // nearly the digits of a direct sum. Input tiles form a grid of (tilesH + S - 1) x (tilesW + S - 1) per
 // image (the pieces' halo); a block's V holds the run of that grid its output tiles read. Threads claim
 // blocks of output tiles; a tile's result does not depend on its block or its thread.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { MR, INIT_ZERO } from './gemm-microkernel';
 import { directKernel } from './direct-microkernel';
 import { claimChunk, shareStart } from './work-split';
@@ -71,13 +71,13 @@ function pieceTap(base: usize, k: i32, flipped: bool, tapBytes: usize, coStride:
  * swapped (the input gradient of a stride-1 conv).
  */
 export function winogradFilter(task: usize, tid: i32, nthreads: i32): void {
-  const conv = <usize>load<i32>(task, L.W_CONV);
+  const conv = <usize>load<i32>(task, L.WF_CONV);
   const cin = load<i32>(conv, L.C_IN_C), cout = load<i32>(conv, L.C_OUT_C);
   const k = load<i32>(conv, L.C_K_H);
-  const w = <usize>load<i32>(task, L.W_W);
-  const u = <usize>load<i32>(task, L.W_U);
-  const flipped = load<i32>(task, L.W_FLIPPED) != 0;
-  const pieces = load<i32>(task, L.W_PIECES);
+  const w = <usize>load<i32>(task, L.WF_W);
+  const u = <usize>load<i32>(task, L.WF_U);
+  const flipped = load<i32>(task, L.WF_FLIPPED) != 0;
+  const pieces = load<i32>(task, L.WF_PIECES);
   const depth = pieces * pieces * cin;
   const panels = roundUp(cout, 8) / 8;
   // g[ky][kx][ci][co] = w + (ky * k + kx) * tapBytes + ci * ciStride + co * coStride
@@ -148,17 +148,17 @@ function inputTileOf(t: i32, tilesH: i32, tilesW: i32, gridH: i32, gridW: i32): 
  * M [16][W_BLOCK][Cout rounded to 8] (slabs slabStride apart).
  */
 export function winogradConv(task: usize, tid: i32, nthreads: i32): void {
-  const conv = <usize>load<i32>(task, L.W_CONV);
-  const block = load<i32>(task, L.W_BLOCK);
-  const scratch = <usize>load<i32>(task, L.W_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.W_SCRATCH_STRIDE);
+  const conv = <usize>load<i32>(task, L.WT_CONV);
+  const block = load<i32>(task, L.WT_BLOCK);
+  const scratch = <usize>load<i32>(task, L.WT_SCRATCH) + <usize>tid * <usize>load<i32>(task, L.WT_SCRATCH_STRIDE);
   const cinP = roundUp(load<i32>(conv, L.C_IN_C), 4), coutP = roundUp(load<i32>(conv, L.C_OUT_C), 8);
   const bases = scratch;
   const rowOffsets = scratch + 64;
   const v = rowOffsets + <usize>roundUp(block * 4, 64);
-  const m = v + <usize>E * slabStride(load<i32>(task, L.W_V_ROWS), <usize>cinP * 4);
+  const m = v + <usize>E * slabStride(load<i32>(task, L.WT_V_ROWS), <usize>cinP * 4);
   const tiles = tileCount(conv);
   const blocks = (tiles + block - 1) / block;
-  for (let b = claimChunk(task + L.W_NEXT); b < blocks; b = claimChunk(task + L.W_NEXT)) {
+  for (let b = claimChunk(task + L.WT_NEXT); b < blocks; b = claimChunk(task + L.WT_NEXT)) {
     const t0 = b * block;
     const count = min(block, tiles - t0);
     transformBlockInputs(task, conv, t0, count, rowOffsets, v);
@@ -188,7 +188,7 @@ export function tileCount(conv: usize): i32 {
  * rows past `count`, up to a whole micro-tile, repeat the last tile.
  */
 export function transformBlockInputs(task: usize, conv: usize, t0: i32, count: i32, rowOffsets: usize, v: usize): void {
-  const pieces = load<i32>(task, L.W_PIECES);
+  const pieces = load<i32>(task, L.WT_PIECES);
   const cinP = roundUp(load<i32>(conv, L.C_IN_C), 4);
   const tilesH = (load<i32>(conv, L.C_OUT_H) + 1) >> 1, tilesW = (load<i32>(conv, L.C_OUT_W) + 1) >> 1;
   const gridH = tilesH + pieces - 1, gridW = tilesW + pieces - 1;
@@ -204,12 +204,12 @@ export function transformBlockInputs(task: usize, conv: usize, t0: i32, count: i
 
 /** V[e][r] = (B^T d B)[e] for input tiles first + r, r < rows. */
 function transformInputs(task: usize, conv: usize, first: i32, rows: i32, gridH: i32, gridW: i32, v: usize, cinP: i32): void {
-  const x = <usize>load<i32>(task, L.W_X);
-  const zero = <usize>load<i32>(task, L.W_ZERO);
+  const x = <usize>load<i32>(task, L.WT_X);
+  const zero = <usize>load<i32>(task, L.WT_ZERO);
   const inH = load<i32>(conv, L.C_IN_H), inW = load<i32>(conv, L.C_IN_W), inC = load<i32>(conv, L.C_IN_C);
-  const padTop = load<i32>(conv, L.C_PAD_T), padLeft = load<i32>(conv, L.C_PAD_L);
+  const padTop = load<i32>(conv, L.C_PAD_TOP), padLeft = load<i32>(conv, L.C_PAD_LEFT);
   const rowBytes = <usize>cinP * 4;
-  const eStride = slabStride(load<i32>(task, L.W_V_ROWS), rowBytes);
+  const eStride = slabStride(load<i32>(task, L.WT_V_ROWS), rowBytes);
   for (let r = 0; r < rows; r++) {
     const dst = v + <usize>r * rowBytes;
     const t = first + r;
@@ -271,14 +271,14 @@ function storeQuad(o: usize, eStride: usize, i: i32, a: v128, b: v128, c: v128, 
  * W_OFFSETS (built by the JS side) step through each piece's input tile and its channels.
  */
 function multiplyTransformed(task: usize, conv: usize, count: i32, rowOffsets: usize, v: usize, cinP: i32, m: usize, coutP: i32, bases: usize): void {
-  const pieces = load<i32>(task, L.W_PIECES);
+  const pieces = load<i32>(task, L.WT_PIECES);
   const depth = pieces * pieces * load<i32>(conv, L.C_IN_C);
-  const u = <usize>load<i32>(task, L.W_U);
-  const offsets = <usize>load<i32>(task, L.W_OFFSETS);
+  const u = <usize>load<i32>(task, L.WC_U);
+  const offsets = <usize>load<i32>(task, L.WT_OFFSETS);
   const panels = coutP / 8;
   const ldm = <usize>coutP * 4;
-  const vStride = slabStride(load<i32>(task, L.W_V_ROWS), <usize>cinP * 4);
-  const mStride = slabStride(load<i32>(task, L.W_BLOCK), ldm);
+  const vStride = slabStride(load<i32>(task, L.WT_V_ROWS), <usize>cinP * 4);
+  const mStride = slabStride(load<i32>(task, L.WT_BLOCK), ldm);
   const uStride = slabStride(panels * depth, 32);
   for (let e = 0; e < E; e++) {
     const ve = v + <usize>e * vStride;
@@ -298,11 +298,11 @@ function multiplyTransformed(task: usize, conv: usize, count: i32, rowOffsets: u
 
 /** y = A^T M A + bias for `count` tiles from t0, cropped at the output's edge. */
 function transformOutputs(task: usize, conv: usize, t0: i32, count: i32, m: usize, coutP: i32): void {
-  const y = <usize>load<i32>(task, L.W_Y);
-  const bias = <usize>load<i32>(task, L.W_BIAS);
+  const y = <usize>load<i32>(task, L.WC_Y);
+  const bias = <usize>load<i32>(task, L.WC_BIAS);
   const outH = load<i32>(conv, L.C_OUT_H), outW = load<i32>(conv, L.C_OUT_W), outC = load<i32>(conv, L.C_OUT_C);
   const ldm = <usize>coutP * 4;
-  const eStride = slabStride(load<i32>(task, L.W_BLOCK), ldm);
+  const eStride = slabStride(load<i32>(task, L.WT_BLOCK), ldm);
   const pixelBytes = <usize>outC * 4;
   const zero = f32x4.splat(0);
   for (let r = 0; r < count; r++) {

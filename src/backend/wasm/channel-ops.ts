@@ -1,6 +1,6 @@
 // Per-channel kernels (batch norm's affine map, per-channel sums) on SIMD: copy in, run, copy out.
 import type { ChannelAffine, ChannelSums } from '../backend.js';
-import { AFFINE_RECORD_BYTES, AffineField, SUMS_RECORD_BYTES, SumsField } from './layout.js';
+import { writeChannelAffine, writeChannelSums } from './records.generated.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { threadsFor } from './work-split.js';
 
@@ -15,18 +15,12 @@ const SUM_SLICES = 8;
  */
 const ELEMENT_WORK = 16;
 
-function writeRecord(rt: WasmRuntime, bytes: number, fields: Record<string, number>, values: Record<string, number>): number {
-  const record = rt.arena.alloc(bytes);
-  for (const key of Object.keys(fields)) rt.arena.setI32(record, fields[key], values[key]);
-  return record;
-}
-
 /** x2: p.second's input as float32 (the caller checked it), or null. */
 export function channelAffine(rt: WasmRuntime, p: ChannelAffine, x: Float32Array, x2: Float32Array | null, y: Float32Array): void {
   const arena = rt.arena;
   arena.reset();
   const xPtr = arena.copyIn(x);
-  const values = {
+  const record = writeChannelAffine(arena, {
     rows: x.length / p.channels,
     channels: p.channels,
     x: xPtr,
@@ -38,8 +32,7 @@ export function channelAffine(rt: WasmRuntime, p: ChannelAffine, x: Float32Array
     scale2: x2 && p.second ? arena.copyInAsF32(p.second.scale2) : 0,
     y: xPtr, // in place: each element is read once, before it is written
     relu: p.relu ? 1 : 0,
-  };
-  const record = writeRecord(rt, AFFINE_RECORD_BYTES, AffineField, values);
+  });
   rt.run('channelAffine', record, threadsFor(rt, ELEMENT_WORK * x.length));
   arena.copyOut(xPtr, y);
 }
@@ -53,7 +46,7 @@ export function channelSums(
   const rows = a.length / C;
   const slices = Math.max(1, Math.min(SUM_SLICES, rows));
   const partial = arena.alloc(slices * 2 * C * 8);
-  const values = {
+  const record = writeChannelSums(arena, {
     rows,
     channels: C,
     a: arena.copyIn(a),
@@ -62,8 +55,7 @@ export function channelSums(
     bCenter: b && p.bCenter ? arena.copyIn(p.bCenter) : 0,
     partial,
     slices,
-  };
-  const record = writeRecord(rt, SUMS_RECORD_BYTES, SumsField, values);
+  });
   rt.run('channelSums', record, Math.min(slices, threadsFor(rt, ELEMENT_WORK * a.length)));
   const f64 = arena.f64();
   sums.fill(0);

@@ -1,24 +1,9 @@
-// Writes the conv geometry record the kernels read, and names the special shapes that get their own path.
+// The conv geometry every conv record starts with, and the special shapes that get their own path.
 import type { Conv2dParams } from '../backend.js';
-import { CONV_RECORD_BYTES, ConvField } from './layout.js';
-import type { MemoryArena } from './memory-arena.js';
+import type { ConvGeometryRecord } from './records.generated.js';
 
-/** Pointers and per-call fields of the record; everything else comes from the params. */
-export interface ConvRecordExtras {
-  chOff?: number;
-  x?: number;
-  w?: number;
-  y?: number;
-  bias?: number;
-  ldCol?: number;
-  image0?: number;
-  offsets?: number;
-  slices?: number;
-}
-
-export function writeConvRecord(arena: MemoryArena, p: Conv2dParams, extras: ConvRecordExtras = {}): number {
-  const record = arena.alloc(CONV_RECORD_BYTES);
-  const values: Record<keyof typeof ConvField, number> = {
+export function convGeometry(p: Conv2dParams): ConvGeometryRecord {
+  return {
     batch: p.batch,
     inH: p.inH,
     inW: p.inW,
@@ -35,18 +20,7 @@ export function writeConvRecord(arena: MemoryArena, p: Conv2dParams, extras: Con
     padTop: p.padTop,
     padLeft: p.padLeft,
     cinG: p.inC / p.groups,
-    chOff: extras.chOff ?? 0,
-    x: extras.x ?? 0,
-    w: extras.w ?? 0,
-    y: extras.y ?? 0,
-    bias: extras.bias ?? 0,
-    ldCol: extras.ldCol ?? 0,
-    image0: extras.image0 ?? 0,
-    offsets: extras.offsets ?? 0,
-    slices: extras.slices ?? 0,
   };
-  for (const key of Object.keys(ConvField) as (keyof typeof ConvField)[]) arena.setI32(record, ConvField[key], values[key]);
-  return record;
 }
 
 /** A 1x1, stride-1, unpadded conv is a plain matrix product in NHWC: [N*H*W, inC] · [inC, outC]. */

@@ -8,9 +8,12 @@
 //   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy; 3x3 and 5x5 stride 1: Winograd)
 // Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
 import type { Conv2dParams } from '../backend.js';
-import { isDepthwise, isPointwise, writeConvRecord } from './conv-record.js';
+import { convGeometry, isDepthwise, isPointwise } from './conv-record.js';
 import { runGemm } from './gemm-runner.js';
-import { BKind, GEMM_RECORD_BYTES, GemmField } from './layout.js';
+import {
+  BKind, writeConvGroup, writeCol2im, writeDepthwise, writeDepthwiseBackwardFilter, writeDepthwiseBackwardInput,
+  writeFilterGradDirect, writeGemmReduce,
+} from './records.generated.js';
 import type { CachedWeights, Packing, PackedB } from './weight-cache.js';
 import { gemmGroupBytes, gemmPacking, winogradPacking } from './weight-packing.js';
 import { threadsFor } from './work-split.js';
@@ -45,7 +48,7 @@ export function conv2dForward(
   const yPtr = arena.alloc(y.byteLength);
   let path: string;
   if (isDepthwise(p)) {
-    const record = writeConvRecord(arena, p, { x: xPtr, w: wPtr, y: yPtr, bias: biasPtr });
+    const record = writeDepthwise(arena, { ...convGeometry(p), x: xPtr, w: wPtr, y: yPtr, bias: biasPtr });
     rt.run('depthwiseForward', record, threadsFor(rt, 2 * y.length * p.kH * p.kW));
     path = 'conv2d.depthwise';
   } else {
@@ -118,7 +121,7 @@ function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeight
         bias,
       });
     } else if (padded === null) {
-      const conv = writeConvRecord(rt.arena, p, { chOff: g * cinG });
+      const conv = writeConvGroup(rt.arena, { ...convGeometry(p), chOff: g * cinG });
       runConvIgemm(rt, {
         p, conv, x: xPtr, w: wGroup, ldw, weights: w.flipped ? 'flipped' : 'forward', packed, y, ldy: p.outC, bias,
       });
@@ -126,7 +129,7 @@ function convGemms(rt: WasmRuntime, p: Conv2dParams, xPtr: number, w: ConvWeight
       runGemm(rt, {
         m, n: coutG, k,
         a: { kind: 'im2col', ptr: padded.ptr, conv: im2colRecord(rt, padded, g * cinG) },
-        b: { ptr: wGroup, ld: ldw, trans: false, flipped: w.flipped, packed },
+        b: { ptr: wGroup, ld: ldw, trans: false, flipped: w.flipped ? { taps: p.kH * p.kW } : undefined, packed },
         c: { ptr: y, ld: p.outC },
         bias,
       });
@@ -148,7 +151,7 @@ export function conv2dBackwardInput(
   const dxPtr = arena.alloc(dx.byteLength);
   let path: string;
   if (isDepthwise(p)) {
-    const record = writeConvRecord(arena, p, { x: dyPtr, w: wPtr, y: dxPtr });
+    const record = writeDepthwiseBackwardInput(arena, { ...convGeometry(p), dy: dyPtr, w: wPtr, dx: dxPtr });
     rt.run('depthwiseBackwardInput', record, threadsFor(rt, 2 * dy.length * p.kH * p.kW));
     path = 'conv2dBackwardInput.depthwise';
   } else if (flipped) {
@@ -203,7 +206,7 @@ function backwardInputCol2im(rt: WasmRuntime, p: Conv2dParams, dyPtr: number, wP
       });
       const mark = arena.mark();
       const chunk = { ...p, batch: images };
-      const record = writeConvRecord(arena, chunk, { x: dCol, y: dxPtr, ldCol: kCols, image0, chOff: g * cinG });
+      const record = writeCol2im(arena, { ...convGeometry(chunk), dCol, dx: dxPtr, ldCol: kCols, image0, chOff: g * cinG });
       rt.run('col2im', record, threadsFor(rt, images * positions * kCols));
       arena.release(mark);
     }
@@ -228,14 +231,10 @@ function depthwiseFilterGrad(rt: WasmRuntime, p: Conv2dParams, xPtr: number, dyP
   const slices = Math.min(DEPTHWISE_SLICES, p.batch * p.outH);
   const taps = p.kH * p.kW;
   const partials = slices === 1 ? dwPtr : arena.alloc(slices * taps * p.inC * 4);
-  const record = writeConvRecord(arena, p, { x: xPtr, w: dyPtr, y: partials, slices });
+  const record = writeDepthwiseBackwardFilter(arena, { ...convGeometry(p), x: xPtr, dy: dyPtr, partials, slices });
   rt.run('depthwiseBackwardFilter', record, Math.min(slices, threadsFor(rt, 2 * dySize * taps)));
   if (slices > 1) {
-    const task = arena.alloc(GEMM_RECORD_BYTES);
-    arena.setFields(task, [
-      [GemmField.m, taps], [GemmField.n, p.inC], [GemmField.c, dwPtr], [GemmField.ldc, p.inC],
-      [GemmField.partial, partials], [GemmField.parts, slices], [GemmField.bias, 0],
-    ]);
+    const task = writeGemmReduce(arena, { m: taps, n: p.inC, c: dwPtr, ldc: p.inC, partial: partials, parts: slices });
     rt.run('gemmReduce', task, 1);
   }
   arena.release(mark);
@@ -258,7 +257,7 @@ export function conv2dBackwardFilter(
     path = 'conv2dBackwardFilter.winograd';
   } else if (usesDirectFilterGrad(p)) {
     const padded = padInput(rt, p, xPtr);
-    const record = writeConvRecord(arena, padded.conv, { x: padded.ptr, w: dyPtr, y: dwPtr });
+    const record = writeFilterGradDirect(arena, { ...convGeometry(padded.conv), x: padded.ptr, dy: dyPtr, dw: dwPtr });
     const tiles = p.kH * Math.ceil(p.outC / 8); // one 5-row block per window row
     rt.run('filterGradDirect', record, Math.min(tiles, threadsFor(rt, 2 * dy.length * p.kH * p.kW * p.inC)));
     path = 'conv2dBackwardFilter.direct';

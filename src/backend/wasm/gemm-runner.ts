@@ -1,6 +1,8 @@
 // Plans one GEMM for the kernels: writes its task record, picks how threads share it, allocates packing
 // scratch (and one partial sum per depth slice when the depth is split), runs it, then frees the temporaries.
-import { AKind, BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
+import {
+  AKind, BKind, KC, NR, type PackWeightsRecord, Split, writeGemm, writeGemmReduce, writePackWeights,
+} from './records.generated.js';
 import { countWeightPack } from './stats.js';
 import type { PackedB } from './weight-cache.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -17,17 +19,15 @@ export interface GemmSpec {
   k: number;
   a: GemmA;
   /**
-   * flipped: B is conv weights rotated for an input gradient (see igemm-runner), packed from `a.conv`.
+   * flipped: B is the weights of a conv with `taps` taps, rotated for its input gradient (see igemm-runner).
    * packed: where B is packed whole (the weight cache); unless filled, packed there now (`ptr` is then read).
    */
-  b: { ptr: number; ld: number; trans: boolean; flipped?: boolean; packed?: PackedB };
+  b: { ptr: number; ld: number; trans: boolean; flipped?: { taps: number }; packed?: PackedB };
   c: { ptr: number; ld: number };
   /** Pointer to bias[n], added to every row; 0 for none. */
   bias?: number;
 }
 
-const NR = 8;
-const KC = 256;
 /** Below this many micro-tiles each way, with a long depth, threads split the depth (filter gradients). */
 const SMALL_OUTPUT_TILES = 8;
 /** SPLIT_K depth slices: at least this deep (a multiple of KC), and at most MAX_DEPTH_SLICES of them. */
@@ -67,7 +67,6 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   const chunk = depthSplit ? sliceDepth(k) : chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'));
   const slices = depthSplit ? Math.ceil(k / chunk) : 0;
   const scratchBytes = Math.ceil(rt.constant('SCRATCH_BYTES') / 64) * 64;
-  const task = arena.alloc(GEMM_RECORD_BYTES);
   const scratch = arena.alloc(scratchBytes * threads);
   const partial = depthSplit ? arena.alloc(slices * m * n * 4) : 0;
   // Chunked splits read B packed whole (once, all threads); SPLIT_K slices pack their own B panels unless
@@ -75,27 +74,34 @@ export function runGemm(rt: WasmRuntime, spec: GemmSpec): void {
   const cached = spec.b.packed;
   const packed = cached ? cached.ptr : depthSplit ? 0 : arena.alloc(Math.ceil(n / NR) * NR * k * 4);
   const a = spec.a;
-  arena.setFields(task, [
-    [F.m, m], [F.n, n], [F.k, k],
-    [F.aKind, a.kind === 'matrix' ? AKind.matrix : a.kind === 'im2col' ? AKind.im2col : AKind.im2colT],
-    [F.a, a.ptr],
-    [F.lda, a.kind === 'matrix' ? a.ld : 0],
-    [F.transA, a.kind === 'matrix' && a.trans ? 1 : 0],
-    [F.conv, a.kind === 'matrix' ? 0 : a.conv],
-    [F.b, spec.b.ptr], [F.ldb, spec.b.ld], [F.transB, spec.b.trans ? 1 : 0],
-    [F.c, spec.c.ptr], [F.ldc, spec.c.ld],
-    [F.bias, spec.bias ?? 0],
-    [F.split, split], [F.partial, partial], [F.parts, slices],
-    [F.scratch, scratch], [F.scratchStride, scratchBytes],
-    [F.packed, packed], [F.bKind, spec.b.flipped ? BKind.flipped : BKind.matrix],
-    [F.chunk, chunk], [F.next, 0],
-  ]);
+  const task = writeGemm(arena, {
+    m, n, k,
+    aKind: a.kind === 'matrix' ? AKind.matrix : a.kind === 'im2col' ? AKind.im2col : AKind.im2colT,
+    a: a.ptr,
+    lda: a.kind === 'matrix' ? a.ld : 0,
+    transA: a.kind === 'matrix' && a.trans ? 1 : 0,
+    conv: a.kind === 'matrix' ? 0 : a.conv,
+    b: spec.b.ptr, ldb: spec.b.ld, transB: spec.b.trans ? 1 : 0,
+    c: spec.c.ptr, ldc: spec.c.ld, bias: spec.bias,
+    split, partial, scratch, scratchStride: scratchBytes, packed, chunk,
+  });
   if (packed && !cached?.filled) {
-    rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
-    countWeightPack();
+    packWeights(rt, {
+      n, k, b: spec.b.ptr, ldb: spec.b.ld, transB: spec.b.trans ? 1 : 0,
+      bKind: spec.b.flipped ? BKind.flipped : BKind.matrix, taps: spec.b.flipped?.taps, packed,
+    });
     if (cached) cached.filled = true;
   }
   rt.run('gemm', task, depthSplit ? Math.min(threads, slices) : threads);
-  if (depthSplit) rt.run('gemmReduce', task, m * n >= 4096 ? threads : 1);
+  if (depthSplit) {
+    const reduce = writeGemmReduce(arena, { m, n, c: spec.c.ptr, ldc: spec.c.ld, bias: spec.bias, partial, parts: slices });
+    rt.run('gemmReduce', reduce, m * n >= 4096 ? threads : 1);
+  }
   arena.release(mark);
+}
+
+/** B packed whole into panels (for gemm's chunked splits, igemm, and the weight cache), on the threads. */
+export function packWeights(rt: WasmRuntime, r: PackWeightsRecord): void {
+  rt.run('packWeights', writePackWeights(rt.arena, r), threadsFor(rt, 64 * r.n * r.k));
+  countWeightPack();
 }

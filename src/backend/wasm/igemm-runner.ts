@@ -1,17 +1,15 @@
 // Plans a convolution as an indirect GEMM (kernels/assembly/igemm.ts): packs the group's weights once for
 // all threads, then runs igemm with each thread building indirection pointers for its rows.
 import type { Conv2dParams } from '../backend.js';
-import { BKind, GEMM_RECORD_BYTES, GemmField as F, Split } from './layout.js';
-import { countWeightPack } from './stats.js';
+import { packWeights } from './gemm-runner.js';
+import { BKind, NR, Split, writeIgemm } from './records.generated.js';
 import type { PackedB } from './weight-cache.js';
 import { chunkSize, threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-const NR = 8;
-
 export interface ConvGemmSpec {
   p: Conv2dParams;
-  /** The conv geometry record (with this group's first input channel). */
+  /** The convGroup record (the geometry, with this group's first input channel). */
   conv: number;
   x: number;
   /** This group's weights: rows (ky, kx, ci), columns every `ldw` floats. */
@@ -42,23 +40,18 @@ export function runConvIgemm(rt: WasmRuntime, spec: ConvGemmSpec): void {
   const threads = threadsFor(rt, 2 * m * n * k);
   const split = Math.ceil(m / mr) >= 4 * threads || Math.ceil(m / mr) >= Math.ceil(n / NR) ? Split.m : Split.n;
   const scratchBytes = Math.ceil((rt.constant('GEMM_MC') * taps * 4 + mr * NR * 4 + 64) / 64) * 64;
-  const task = arena.alloc(GEMM_RECORD_BYTES);
   const packed = spec.packed ? spec.packed.ptr : arena.alloc(Math.ceil(n / NR) * k * NR * 4);
   const zero = arena.alloc(cinG * 4);
   arena.f32().fill(0, zero >> 2, (zero >> 2) + cinG);
   const scratch = arena.alloc(scratchBytes * threads);
-  arena.setFields(task, [
-    [F.m, m], [F.n, n], [F.k, k],
-    [F.a, spec.x], [F.conv, spec.conv], [F.zero, zero],
-    [F.b, spec.w], [F.ldb, spec.ldw], [F.transB, 0], [F.packed, packed],
-    [F.bKind, spec.weights === 'flipped' ? BKind.flipped : BKind.matrix],
-    [F.c, spec.y], [F.ldc, spec.ldy], [F.bias, spec.bias],
-    [F.split, split], [F.scratch, scratch], [F.scratchStride, scratchBytes],
-    [F.chunk, chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC'))], [F.next, 0],
-  ]);
+  const task = writeIgemm(arena, {
+    m, n, k, x: spec.x, conv: spec.conv, zero, packed, y: spec.y, ldy: spec.ldy, bias: spec.bias,
+    split, scratch, scratchStride: scratchBytes, chunk: chunkSize(split, m, n, threads, mr, rt.constant('GEMM_MC')),
+  });
   if (!spec.packed?.filled) {
-    rt.run('packWeights', task, threadsFor(rt, 64 * n * k));
-    countWeightPack();
+    packWeights(rt, {
+      n, k, b: spec.w, ldb: spec.ldw, bKind: spec.weights === 'flipped' ? BKind.flipped : BKind.matrix, taps, packed,
+    });
     if (spec.packed) spec.packed.filled = true;
   }
   rt.run('igemm', task, threads);

@@ -2,7 +2,7 @@
 // (the batch rows stack into M), which keeps the threads busy on small per-item products.
 import type { MatmulParams } from '../backend.js';
 import { runGemm } from './gemm-runner.js';
-import { BKind } from './layout.js';
+import { BKind } from './records.generated.js';
 import { gemmPacking } from './weight-packing.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 

@@ -121,14 +121,11 @@ export class MemoryArena {
     return this.f64View;
   }
 
-  /** Write an i32 record field: `record` and `offset` in bytes. */
-  setI32(record: number, offset: number, value: number): void {
-    this.i32()[(record + offset) >> 2] = value;
-  }
-
-  /** Write i32 record fields: [byte offset, value] pairs. */
-  setFields(record: number, fields: [number, number][]): void {
-    for (const [offset, value] of fields) this.setI32(record, offset, value);
+  /** Room for a task record, zeroed: a field its writer leaves out reads 0 ("none"), never a stale value. */
+  allocRecord(bytes: number): number {
+    const ptr = this.alloc(bytes);
+    this.i32().fill(0, ptr >> 2, (ptr + bytes + 3) >> 2);
+    return ptr;
   }
 
   private refreshViews(): void {

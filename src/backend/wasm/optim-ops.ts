@@ -1,7 +1,7 @@
 // Optimiser steps on the SIMD kernels (kernels/assembly/optim.ts): the parameter and its state are read
 // and written, the gradient only read.
 import type { AdamStep, RmspropStep, SgdStep } from '../backend.js';
-import { SgdFlag } from './layout.js';
+import { SgdFlag } from './records.generated.js';
 import { type PointwiseArray, runPointwise } from './pointwise-runner.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 

@@ -1,7 +1,8 @@
 // The im2col packers read a copy of the conv input with its padding made explicit, so they need no
 // bounds checks: column k = (ky, kx, ci) of any window is a fixed offset from the window's corner.
 import type { Conv2dParams } from '../backend.js';
-import { writeConvRecord } from './conv-record.js';
+import { convGeometry } from './conv-record.js';
+import { writeConvGroup, writePadInput } from './records.generated.js';
 import { threadsFor } from './work-split.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -17,8 +18,10 @@ export function padInput(rt: WasmRuntime, p: Conv2dParams, xPtr: number): Padded
   const width = p.padLeft + Math.max(p.inW, (p.outW - 1) * p.strideW + (p.kW - 1) * p.dilationW + 1 - p.padLeft);
   const ptr = rt.arena.alloc(p.batch * height * width * p.inC * 4);
   const mark = rt.arena.mark();
-  // padInput reads the padded sizes from the outH/outW fields.
-  const record = writeConvRecord(rt.arena, { ...p, outH: height, outW: width }, { x: xPtr, y: ptr });
+  const record = writePadInput(rt.arena, {
+    batch: p.batch, inH: p.inH, inW: p.inW, inC: p.inC, paddedH: height, paddedW: width,
+    padTop: p.padTop, padLeft: p.padLeft, x: xPtr, padded: ptr,
+  });
   rt.run('padInput', record, threadsFor(rt, p.batch * height * width * p.inC));
   rt.arena.release(mark);
   return { ptr, conv: { ...p, inH: height, inW: width, padTop: 0, padLeft: 0 } };
@@ -39,5 +42,6 @@ export function im2colRecord(rt: WasmRuntime, padded: PaddedInput, chOff: number
       for (let ci = 0; ci < cinG; ci++) offsets[k++] = (tap + ci) * 4;
     }
   }
-  return writeConvRecord(rt.arena, p, { chOff, offsets: rt.arena.copyIn(offsets) });
+  const offsetsPtr = rt.arena.copyIn(offsets);
+  return writeConvGroup(rt.arena, { ...convGeometry(p), chOff, offsets: offsetsPtr });
 }

@@ -2,7 +2,7 @@
 // copied in, the kernel makes one pass, and the chunks of the arrays it writes are copied back. Chunks
 // keep the copies in the cache: whole 47 MB arrays (a ResNet-18 layer's Adam state) went to main memory
 // and back three times, and the copies cost more than the arithmetic.
-import { POINTWISE_MAX_ARRAYS, POINTWISE_MAX_FACTORS, POINTWISE_RECORD_BYTES, PointwiseField as F } from './layout.js';
+import { writePointwise } from './records.generated.js';
 import { threadsFor } from './work-split.js';
 import type { KernelName, WasmRuntime } from './wasm-runtime.js';
 
@@ -21,9 +21,6 @@ export interface PointwiseArray {
 export function runPointwise(
   rt: WasmRuntime, kernel: KernelName, arrays: (PointwiseArray | null)[], factors: number[], flags: number, flopsPerElement: number,
 ): void {
-  if (arrays.length > POINTWISE_MAX_ARRAYS || factors.length > POINTWISE_MAX_FACTORS) {
-    throw new Error(`wasm backend: ${kernel} takes at most ${POINTWISE_MAX_ARRAYS} arrays and ${POINTWISE_MAX_FACTORS} factors`);
-  }
   const arena = rt.arena;
   const n = arrays[0]!.data.length;
   for (let start = 0; start < n; start += CHUNK) {
@@ -40,9 +37,7 @@ export function runPointwise(
       }
       return ptr;
     });
-    const task = arena.alloc(POINTWISE_RECORD_BYTES);
-    arena.setFields(task, [[F.n, end - start], [F.flags, flags], ...pointers.map((ptr, i): [number, number] => [F.arrays + 4 * i, ptr])]);
-    arena.f64().set(factors, (task + F.h) >> 3);
+    const task = writePointwise(arena, { n: end - start, arrays: pointers, flags, h: factors });
     rt.run(kernel, task, threadsFor(rt, flopsPerElement * (end - start)));
     arrays.forEach((a, i) => a?.write && arena.copyOut(pointers[i], a.data.subarray(start, end)));
   }

@@ -1,19 +1,11 @@
 // Pooling on the SIMD kernels (vectorised over channels): copy in, run, copy out.
 import type { AvgPoolMode, Pool2dParams } from '../backend.js';
-import { POOL_RECORD_BYTES, PoolField } from './layout.js';
+import { type PoolGeometryRecord, writePool2d, writePool2dBackward } from './records.generated.js';
 import type { KernelName, WasmRuntime } from './wasm-runtime.js';
 import { threadsFor } from './work-split.js';
 
-interface PoolPointers {
-  x: number;
-  y: number;
-  argmax?: number;
-  mode?: AvgPoolMode;
-}
-
-function writePoolRecord(rt: WasmRuntime, p: Pool2dParams, ptrs: PoolPointers): number {
-  const record = rt.arena.alloc(POOL_RECORD_BYTES);
-  const values: Record<keyof typeof PoolField, number> = {
+function poolGeometry(p: Pool2dParams, mode?: AvgPoolMode): PoolGeometryRecord {
+  return {
     batch: p.batch,
     inH: p.inH,
     inW: p.inW,
@@ -27,13 +19,8 @@ function writePoolRecord(rt: WasmRuntime, p: Pool2dParams, ptrs: PoolPointers): 
     padTop: p.padTop,
     padLeft: p.padLeft,
     countIncludePad: p.countIncludePad ? 1 : 0,
-    sum: ptrs.mode === 'sum' ? 1 : 0,
-    x: ptrs.x,
-    y: ptrs.y,
-    argmax: ptrs.argmax ?? 0,
+    sum: mode === 'sum' ? 1 : 0,
   };
-  for (const key of Object.keys(PoolField) as (keyof typeof PoolField)[]) rt.arena.setI32(record, PoolField[key], values[key]);
-  return record;
 }
 
 /** Forward passes share output rows; backward passes scatter, so they share whole images. */
@@ -50,7 +37,7 @@ export function maxPool2d(rt: WasmRuntime, p: Pool2dParams, x: Float32Array, y: 
   const xPtr = arena.copyIn(x);
   const yPtr = arena.alloc(y.byteLength);
   const argmaxPtr = argmax ? arena.alloc(argmax.byteLength) : 0;
-  run(rt, 'maxPool2d', writePoolRecord(rt, p, { x: xPtr, y: yPtr, argmax: argmaxPtr }), p, false);
+  run(rt, 'maxPool2d', writePool2d(arena, { ...poolGeometry(p), x: xPtr, y: yPtr, argmax: argmaxPtr }), p, false);
   arena.copyOut(yPtr, y);
   if (argmax) arena.copyOut(argmaxPtr, argmax);
 }
@@ -63,7 +50,7 @@ export function maxPool2dBackward(
   const dyPtr = arena.copyIn(dy);
   const argmaxPtr = arena.copyIn(argmax);
   const dxPtr = arena.alloc(dx.byteLength);
-  run(rt, 'maxPool2dBackward', writePoolRecord(rt, p, { x: dyPtr, y: dxPtr, argmax: argmaxPtr }), p, true);
+  run(rt, 'maxPool2dBackward', writePool2dBackward(arena, { ...poolGeometry(p), dy: dyPtr, dx: dxPtr, argmax: argmaxPtr }), p, true);
   arena.copyOut(dxPtr, dx);
 }
 
@@ -72,7 +59,7 @@ export function avgPool2d(rt: WasmRuntime, p: Pool2dParams, mode: AvgPoolMode, x
   arena.reset();
   const xPtr = arena.copyIn(x);
   const yPtr = arena.alloc(y.byteLength);
-  run(rt, 'avgPool2d', writePoolRecord(rt, p, { x: xPtr, y: yPtr, mode }), p, false);
+  run(rt, 'avgPool2d', writePool2d(arena, { ...poolGeometry(p, mode), x: xPtr, y: yPtr }), p, false);
   arena.copyOut(yPtr, y);
 }
 
@@ -83,6 +70,6 @@ export function avgPool2dBackward(
   arena.reset();
   const dyPtr = arena.copyIn(dy);
   const dxPtr = arena.alloc(dx.byteLength);
-  run(rt, 'avgPool2dBackward', writePoolRecord(rt, p, { x: dyPtr, y: dxPtr, mode }), p, true);
+  run(rt, 'avgPool2dBackward', writePool2dBackward(arena, { ...poolGeometry(p, mode), dy: dyPtr, dx: dxPtr }), p, true);
   arena.copyOut(dxPtr, dx);
 }

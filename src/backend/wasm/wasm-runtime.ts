@@ -1,5 +1,6 @@
 // The loaded kernels: one module instance on the calling thread, its memory arena and the worker pool.
 import { CONVKIT_KERNEL_NAMES } from './kernel-names.js';
+import { checkLayout } from './layout-check.js';
 import type { KernelBinary } from './module-loader.js';
 import { MemoryArena } from './memory-arena.js';
 import { countThreadRun } from './stats.js';
@@ -35,6 +36,7 @@ export class WasmRuntime {
     const memory = createMemory(binary.shared);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.exports = instance.exports as Record<string, unknown>;
+    checkLayout(this.exports);
     this.arena = new MemoryArena(memory);
     this.weights = new WeightCache(this.arena);
     this.relaxed = binary.relaxed;

@@ -1,8 +1,8 @@
 // The packings of weights the runners make, as weight-cache entries: the key names the layout and every
 // parameter the packed values depend on besides the weights; the size is what the runner lays out.
+import { NR } from './records.generated.js';
 import type { Packing } from './weight-cache.js';
 
-const NR = 8;
 /** Transformed elements per Winograd tile (4x4). */
 const E = 16;
 const roundUp = (n: number, to: number) => Math.ceil(n / to) * to;

@@ -4,8 +4,10 @@
 // transformed back in the claiming thread's scratch. Filter gradient (winograd-filter-grad.ts): fixed
 // slices of tiles, each summed into its own partial, added in order and transformed back.
 import type { Conv2dParams } from '../backend.js';
-import { GEMM_RECORD_BYTES, GemmField, WINOGRAD_RECORD_BYTES, WinogradField as F } from './layout.js';
-import { writeConvRecord } from './conv-record.js';
+import { convGeometry } from './conv-record.js';
+import {
+  type WinogradTilesRecord, writeConvGeometry, writeGemmReduce, writeWinogradConv, writeWinogradFilter, writeWinogradFilterGrad,
+} from './records.generated.js';
 import { countWeightPack } from './stats.js';
 import type { PackedB } from './weight-cache.js';
 import { threadsFor } from './work-split.js';
@@ -121,8 +123,8 @@ function maxInputTiles(g: TileGrid, ranges: [number, number][], block: number, p
   return most;
 }
 
-/** Writes the record fields both passes share and returns the record; the caller adds the rest. */
-function writeWinogradRecord(rt: WasmRuntime, p: Conv2dParams, grid: TileGrid, block: number, vRows: number, threads: number, scratchFloatsPerTile: number): number {
+/** Allocates what both passes share and returns their records' common fields; the caller adds the rest. */
+function tileBlocks(rt: WasmRuntime, p: Conv2dParams, grid: TileGrid, block: number, vRows: number, threads: number, scratchFloatsPerTile: number): Omit<WinogradTilesRecord, 'x'> {
   const arena = rt.arena;
   const pieces = piecesOf(p);
   const cinP = roundUp(p.inC, 4);
@@ -143,12 +145,7 @@ function writeWinogradRecord(rt: WasmRuntime, p: Conv2dParams, grid: TileGrid, b
   // cache line apart (slabStride).
   const scratchBytes = roundUp(64 + roundUp(block * 4, 64) + E * ((vRows * cinP + block * scratchFloatsPerTile) * 4 + 128), 64);
   const scratch = arena.alloc(scratchBytes * threads);
-  const task = arena.alloc(WINOGRAD_RECORD_BYTES);
-  arena.setFields(task, [
-    [F.conv, writeConvRecord(arena, p)], [F.offsets, offsets], [F.zero, zero], [F.scratch, scratch],
-    [F.scratchStride, scratchBytes], [F.block, block], [F.next, 0], [F.pieces, pieces], [F.vRows, vRows],
-  ]);
-  return task;
+  return { conv: writeConvGeometry(arena, convGeometry(p)), offsets, zero, scratch, scratchStride: scratchBytes, block, pieces, vRows };
 }
 
 export interface WinogradSpec {
@@ -174,13 +171,12 @@ export function runConvWinograd(rt: WasmRuntime, spec: WinogradSpec): void {
   const threads = threadsFor(rt, 2 * E * grid.tiles * depth * p.outC);
   const block = blockTiles(grid.tiles, threads, rt.constant('GEMM_MR'), E * (roundUp(p.inC, 4) + coutP), BLOCK_FLOATS);
   const vRows = maxInputTiles(grid, [[0, grid.tiles]], block, pieces);
-  const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
+  const tiles = tileBlocks(rt, p, grid, block, vRows, threads, coutP);
   const u = spec.u ? spec.u.ptr : arena.alloc(E * (coutP * depth * 4 + 64)); // 16 slabs, a cache line apart
-  arena.setFields(task, [
-    [F.x, spec.x], [F.w, spec.w], [F.flipped, spec.flipped ? 1 : 0], [F.u, u], [F.y, spec.y], [F.bias, spec.bias],
-  ]);
+  const task = writeWinogradConv(arena, { ...tiles, x: spec.x, u, y: spec.y, bias: spec.bias });
   if (!spec.u?.filled) {
-    rt.run('winogradFilter', task, threadsFor(rt, 2 * 40 * depth * coutP));
+    const filter = writeWinogradFilter(arena, { conv: tiles.conv, w: spec.w, flipped: spec.flipped ? 1 : 0, u, pieces });
+    rt.run('winogradFilter', filter, threadsFor(rt, 2 * 40 * depth * coutP));
     countWeightPack();
     if (spec.u) spec.u.filled = true;
   }
@@ -218,21 +214,16 @@ export function runConvWinogradFilterGrad(rt: WasmRuntime, p: Conv2dParams, x: n
   // Work items: a slice and a chunk of dU's rows; more chunks when threads outnumber slices.
   const rowChunks = Math.min(Math.ceil(depth / mr), Math.ceil(threads / ranges.length));
   const vRows = maxInputTiles(grid, ranges, block, pieces);
-  const task = writeWinogradRecord(rt, p, grid, block, vRows, threads, coutP);
+  const tiles = tileBlocks(rt, p, grid, block, vRows, threads, coutP);
   const partial = arena.alloc(ranges.length * partialBytes);
-  arena.setFields(task, [
-    [F.x, x], [F.y, dy], [F.w, dw], [F.slices, ranges.length], [F.sliceTiles, sliceTiles], [F.partial, partial],
-    [F.rowChunks, rowChunks],
-  ]);
+  const task = writeWinogradFilterGrad(arena, {
+    ...tiles, x, dy, dw, slices: ranges.length, sliceTiles, partial, rowChunks,
+  });
   rt.run('winogradFilterGrad', task, Math.min(threads, ranges.length * rowChunks));
   if (ranges.length > 1) {
     // The partial dUs, as flat [rows, 16] matrices, added in slice order into the first.
-    const reduce = arena.alloc(GEMM_RECORD_BYTES);
     const rows = partialBytes / 64;
-    arena.setFields(reduce, [
-      [GemmField.m, rows], [GemmField.n, 16], [GemmField.c, partial], [GemmField.ldc, 16],
-      [GemmField.partial, partial], [GemmField.parts, ranges.length], [GemmField.bias, 0],
-    ]);
+    const reduce = writeGemmReduce(arena, { m: rows, n: 16, c: partial, ldc: 16, partial, parts: ranges.length });
     rt.run('gemmReduce', reduce, threadsFor(rt, rows * 16 * ranges.length));
   }
   rt.run('winogradFilterGradOut', task, threadsFor(rt, 2 * 40 * depth * coutP));

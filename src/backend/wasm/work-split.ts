@@ -1,9 +1,7 @@
 // How many threads an op uses, and how finely they divide it (mirrors kernels/assembly/work-split.ts).
-import { Split } from './layout.js';
+import { NC, NR, Split } from './records.generated.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-const NR = 8;
-const NC = 512;
 /** Below this much work per thread, waking a worker costs more than it saves. */
 const DEFAULT_MIN_FLOPS_PER_THREAD = 1.5e6;
 let minFlopsPerThread = DEFAULT_MIN_FLOPS_PER_THREAD;
