@@ -1,34 +1,36 @@
 // Writes the record layouts from kernels/records.mjs (the AssemblyScript offsets and the TypeScript
-// writers, both committed, so a change to a layout shows in review), then compiles the AssemblyScript
-// kernels for SIMD128 and for SIMD128 + relaxed SIMD, each with shared memory (worker threads) and with
-// plain memory (pages without SharedArrayBuffer), and embeds the binaries as base64 in
-// src/backend/wasm/kernels.generated.ts (a build output), so the library loads them synchronously in Node
-// and in a browser without fetching files.
-// `node kernels/build.mjs --check`: only report whether the committed layouts match kernels/records.mjs.
+// writers) and the micro-kernels from their template (kernels/generate-microkernels.mjs), all committed so
+// a change to them shows in review, then compiles the AssemblyScript kernels for SIMD128 and for SIMD128 +
+// relaxed SIMD, each with shared memory (worker threads) and with plain memory (pages without
+// SharedArrayBuffer), and embeds the binaries as base64 in src/backend/wasm/kernels.generated.ts (a build
+// output), so the library loads them synchronously in Node and in a browser without fetching files.
+// `node kernels/build.mjs --check`: only report whether the committed generated sources are up to date.
 import asc from 'assemblyscript/asc';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './records.mjs';
 import { assemblyScriptLayout, typeScriptRecords } from './generate-records.mjs';
+import { microKernels } from './generate-microkernels.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'kernels');
 const generated = join(root, 'src', 'backend', 'wasm', 'kernels.generated.ts');
 
-const layouts = [
+const generatedSources = [
   [join(root, 'kernels', 'assembly', 'layout.generated.ts'), assemblyScriptLayout(schema)],
   [join(root, 'src', 'backend', 'wasm', 'records.generated.ts'), typeScriptRecords(schema)],
+  [join(root, 'kernels', 'assembly', 'microkernels.generated.ts'), microKernels(schema.tiling.NR.value)],
 ];
-const stale = layouts.filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => relative(root, path));
+const stale = generatedSources.filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => relative(root, path));
 if (process.argv.includes('--check')) {
   if (stale.length) {
-    console.error(`kernels/build.mjs --check: ${stale.join(' and ')} differ from kernels/records.mjs; run \`npm run build:kernels\``);
+    console.error(`kernels/build.mjs --check: ${stale.join(' and ')} differ from their generators (kernels/records.mjs, kernels/generate-microkernels.mjs); run \`npm run build:kernels\``);
     process.exit(1);
   }
   process.exit(0);
 }
-for (const [path, text] of layouts) if (stale.includes(relative(root, path))) writeFileSync(path, text);
+for (const [path, text] of generatedSources) if (stale.includes(relative(root, path))) writeFileSync(path, text);
 
 // Memory is imported (shared, so every worker's instance sees the same arena); the JS glue owns the
 // layout, so no runtime, no data segments and no abort strings.

@@ -9,7 +9,7 @@ import { KC, NC, NR } from './layout.generated';
 import { claimChunk, shareStart } from './work-split';
 import { MR, INIT_BIAS, INIT_LOAD, INIT_ZERO, microKernel, edgeKernel, storeTile } from './gemm-microkernel';
 import { packA, packB } from './gemm-pack';
-import { directKernel } from './direct-microkernel';
+import { directKernel } from './microkernels.generated';
 import { windowBases } from './im2col-pack';
 
 // Block sizes: an MC x KC block of A stays in L2, a KC x NR panel of B in L1 (KC, NC, NR: kernels/records.mjs).

@@ -6,7 +6,7 @@ import * as L from './layout.generated';
 import { KC, NR } from './layout.generated';
 import { claimChunk, shareStart } from './work-split';
 import { MR, INIT_BIAS, INIT_LOAD, INIT_ZERO, storeTile } from './gemm-microkernel';
-import { igemmKernel } from './igemm-microkernel';
+import { igemmKernel } from './microkernels.generated';
 import { packB } from './gemm-pack';
 import { MC } from './gemm';
 

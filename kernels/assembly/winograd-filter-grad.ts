@@ -10,7 +10,7 @@
 // transforms its slice's tiles itself.
 import * as L from './layout.generated';
 import { MR, INIT_LOAD, INIT_ZERO } from './gemm-microkernel';
-import { directKernel } from './direct-microkernel';
+import { directKernel } from './microkernels.generated';
 import { claimChunk, shareStart } from './work-split';
 import { storeLanes } from './simd';
 import { E, roundUp, slabStride, tileCount, tilePixel, transformBlockInputs } from './winograd';

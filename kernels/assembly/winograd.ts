@@ -15,7 +15,7 @@
 // blocks of output tiles; a tile's result does not depend on its block or its thread.
 import * as L from './layout.generated';
 import { MR, INIT_ZERO } from './gemm-microkernel';
-import { directKernel } from './direct-microkernel';
+import { directKernel } from './microkernels.generated';
 import { claimChunk, shareStart } from './work-split';
 import { storeLanes } from './simd';
 
