@@ -25,7 +25,7 @@ const generatedSources = [
 const stale = generatedSources.filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => relative(root, path));
 if (process.argv.includes('--check')) {
   if (stale.length) {
-    console.error(`kernels/build.mjs --check: ${stale.join(' and ')} differ from their generators (kernels/records.mjs, kernels/generate-microkernels.mjs); run \`npm run build:kernels\``);
+    console.error(`kernels/build.mjs --check: ${stale.join(' and ')} ${stale.length > 1 ? 'differ' : 'differs'} from their generators (kernels/records.mjs, kernels/generate-microkernels.mjs); run \`npm run build:kernels\``);
     process.exit(1);
   }
   process.exit(0);
