@@ -3,7 +3,7 @@
 // float32 bit patterns: a float is negative and not NaN exactly when its int32 bits are <= those of
 // -Infinity, so one signed compare gives the mask. Arrays (pointwise-share.ts): forward 0 x, 1 y (may be
 // x); backward 0 the ReLU's input or output, 1 dy, 2 dx.
-import * as L from './layout';
+import * as L from './layout.generated';
 import { array, shareBytes } from './pointwise-share';
 
 const NEGATIVE_INFINITY_BITS: i32 = -0x800000;
