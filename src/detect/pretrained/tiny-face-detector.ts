@@ -7,7 +7,7 @@ import { concat } from '../../ops/movement.js';
 import type { NamedTensors } from '../../io/importers/tfjs-weights.js';
 import { Module, type StateDict } from '../../nn/module.js';
 import { applyStateDict } from '../../io/apply-state-dict.js';
-import { tensor, zeros } from '../../tensor/create.js';
+import { zeros } from '../../tensor/create.js';
 import { convertChannels, type RawImage } from '../../data/image.js';
 import { squareCrop } from '../../face/face-crop.js';
 import type { DetectorInput, YoloDetector } from '../detector.js';
@@ -64,8 +64,11 @@ class WithFaceClassLogit extends Module<[Tensor], Tensor> {
 function faceApiInput(image: RawImage, size: number): DetectorInput {
   const rgb = convertChannels(image, 3);
   const { pixels } = squareCrop(rgb, { x: 0, y: 0, width: rgb.width, height: rgb.height }, size, 'end');
-  const input = pixels.sub(tensor([...TINY_FACE_DETECTOR_MEAN_RGB])).div(255);
-  return { input: input.reshape([1, size, size, 3]), scale: size / Math.max(rgb.width, rgb.height) };
+  // In place, one pass (two tensor ops before): each step rounded to float32 as TF.js's sub and div round it.
+  const values = pixels.data as Float32Array;
+  const mean = TINY_FACE_DETECTOR_MEAN_RGB.map(Math.fround);
+  for (let i = 0; i < values.length; i++) values[i] = Math.fround(values[i] - mean[i % 3]) / 255;
+  return { input: pixels.reshape([1, size, size, 3]), scale: size / Math.max(rgb.width, rgb.height) };
 }
 
 /** The tiny face detector as a YoloDetector, from the package's decoded weights (decodeTfjsWeights). */
