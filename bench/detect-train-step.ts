@@ -4,7 +4,7 @@
 // interleaved so the machine's drift hits both alike. Both steps use the same surrogate loss (the mean squared
 // head output), so the comparison is of the network's forward, backward and Adam; convkit's step with the real
 // region loss (random targets) is measured too, to show what the loss adds. Skips PyTorch, saying so, when
-// /usr/bin/python3 has no torch.
+// /usr/bin/python3 has no torch. PyTorch runs with OMP_WAIT_POLICY=PASSIVE (see torchStep).
 //   node --import tsx bench/detect-train-step.ts [--threads 2] [--rounds 3] [--steps 10]
 // Run it under `flock /work/bench.lock` on a shared machine.
 import { execFileSync } from 'node:child_process';
@@ -62,7 +62,9 @@ function torchStep(): { imagesPerSecond: number; torch: string } | null {
     return null;
   }
   const args = ['--size', config.size, '--batch', config.batch, '--width', config.width, '--depth', config.depth, '--classes', config.classes, '--anchors', config.anchors, '--threads', threads, '--steps', steps].map(String);
-  const out = execFileSync(values.python!, [peer, ...args], { encoding: 'utf8' });
+  // OpenMP's default spin-waiting makes PyTorch 10x slower when the cores are shared (measured at load 18:
+  // 2.6 images/s spinning, 22.6 passive), so its threads sleep while they wait, as convkit's workers do.
+  const out = execFileSync(values.python!, [peer, ...args], { encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
   return JSON.parse(out.trim().split('\n').at(-1)!) as { imagesPerSecond: number; torch: string };
 }
 
@@ -86,6 +88,6 @@ console.log(`convkit, region loss:        ${show(results.region)}`);
 if (torchVersion === null) {
   console.log(`PyTorch: skipped (${values.python} cannot import torch; on Debian: apt-get install python3-torch)`);
 } else {
-  console.log(`PyTorch ${torchVersion}, surrogate loss: ${show(results.torch)}`);
+  console.log(`PyTorch ${torchVersion}, surrogate loss: ${show(results.torch)} (OMP_WAIT_POLICY=PASSIVE)`);
   console.log(`convkit / PyTorch (surrogate loss): ${(median(results.surrogate) / median(results.torch)).toFixed(2)}x`);
 }
