@@ -6,11 +6,9 @@
 //   node --import tsx bench/api-loop.ts --resnet           ResNet-18 training step (Adam), batch 16 of 32x32
 //   node --import tsx bench/api-loop.ts --mobilenet        MobileNetV2 training step (SGD), batch 8 of 64x64
 //   node --import tsx bench/api-loop.ts --resnet-inference ResNet-18 inference, batch 1 of 224x224 (eval, no grad)
-import { Adam, F, noGrad, randn, setNumThreads, ready, SGD, type Tensor, fromTypedArray } from '../src/index.js';
-import type { Module } from '../src/nn/module.js';
-import { lenet5 } from '../src/models/lenet.js';
+import { F, noGrad, randn, setNumThreads, ready, type Tensor } from '../src/index.js';
 import { resnet18 } from '../src/models/resnet.js';
-import { mobilenetV2 } from '../src/models/mobilenet.js';
+import { lenetStep, mobilenetStep, resnetStep } from './training-steps.js';
 
 const WARMUP_STEPS = 30;
 
@@ -24,36 +22,6 @@ function medianMs(run: () => unknown, runs: number): { median: number; min: numb
   }
   times.sort((a, b) => a - b);
   return { median: times[times.length >> 1], min: times[0] };
-}
-
-/** One training step of `model` on a fixed batch: forward, cross-entropy, backward, optimiser update. */
-function trainingStep(model: Module, optimizer: SGD | Adam, images: Tensor): () => Tensor {
-  const batch = images.shape[0];
-  const labels = fromTypedArray(Int32Array.from({ length: batch }, (_, i) => i % 10), [batch]);
-  return () => {
-    optimizer.zeroGrad();
-    const loss = F.crossEntropy(model.forward(images), labels);
-    loss.backward();
-    optimizer.step();
-    return loss;
-  };
-}
-
-function lenetStep(): () => Tensor {
-  const model = lenet5();
-  return trainingStep(model, new SGD(model.parameters(), { lr: 0.01 }), randn([64, 28, 28, 1]));
-}
-
-/** ResNet-18 with Adam: 11.2 M parameters, so the optimiser update is a visible share of the step. */
-function resnetStep(): () => Tensor {
-  const model = resnet18({ numClasses: 10 });
-  return trainingStep(model, new Adam(model.parameters(), { lr: 1e-3 }), randn([16, 32, 32, 3]));
-}
-
-/** MobileNetV2 with SGD: ReLU6 and depthwise convolutions. */
-function mobilenetStep(): () => Tensor {
-  const model = mobilenetV2({ numClasses: 10 });
-  return trainingStep(model, new SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), randn([8, 64, 64, 3]));
 }
 
 /** ResNet-18 as a service runs it: one model, eval mode, a forward per request (the weight cache's case). */
