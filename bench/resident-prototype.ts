@@ -34,13 +34,16 @@ function countCopies(): void {
 
 function skipCopies(skip: boolean): void {
   if (!skip) return void Object.assign(arena, original);
+  // Only float data is taken as resident: int32 operands (indices, records) still have to be real.
   arena.copyIn = function (this: MemoryArena, data: Copyable) {
-    return this.alloc(data.byteLength);
+    return data instanceof Float32Array ? this.alloc(data.byteLength) : original.copyIn.call(this, data);
   };
   arena.copyInAsF32 = function (this: MemoryArena, values: Float64Array) {
     return this.alloc(values.length * 4);
   };
-  arena.copyOut = () => {};
+  arena.copyOut = function (this: MemoryArena, ptr: number, out: Copyable) {
+    if (!(out instanceof Float32Array)) original.copyOut.call(this, ptr, out);
+  };
 }
 
 function median(xs: number[]): number {
