@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { styleTransferFiles, STYLE_NETWORK_NAMES } from 'convkit/node';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
-import { nonNegativeInteger, positiveInteger, positiveNumber } from '../options.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from '../options.js';
 
 interface StyleOptions {
   out: string;
@@ -28,11 +28,6 @@ interface StyleOptions {
   json?: boolean;
 }
 
-const nonNegativeNumber = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a number >= 0.');
-  return n;
-};
 const names = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 const numbers = (parse: (v: string) => number) => (value: string): number[] => names(value).map(parse);
 const choice = <T extends string>(allowed: readonly T[]) => (value: string): T => {
