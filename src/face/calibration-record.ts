@@ -2,24 +2,15 @@
 // metric it was measured in, the operating points and the confidence fit, without the ROC's points.
 import type { Calibration } from './calibration.js';
 import type { DescriptorMetric } from './gallery.js';
-import { type PlattScaling, confidenceAt } from './distance-confidence.js';
+import { confidenceAt } from './distance-confidence.js';
 import { checkMetric } from './descriptor-distance.js';
 
-export interface CalibrationRecord {
+/** A Calibration without its ROC points, tagged with its format and the metric it was measured in. */
+export interface CalibrationRecord extends Omit<Calibration, 'roc'> {
   format: 'convkit-face-calibration';
   version: 1;
   /** The distances it was calibrated on: a confidence applies to distances in this metric only. */
   metric: DescriptorMetric;
-  samePairs: number;
-  differentPairs: number;
-  auc: number;
-  eer: number;
-  eerThreshold: number;
-  targetFar: number;
-  threshold: number;
-  far: number;
-  tar: number;
-  confidence: PlattScaling;
 }
 
 const NUMBERS = ['samePairs', 'differentPairs', 'auc', 'eer', 'eerThreshold', 'targetFar', 'threshold', 'far', 'tar'] as const;
