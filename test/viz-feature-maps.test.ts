@@ -165,7 +165,7 @@ describe('convkit viz feature-maps | filters | maximize', () => {
   });
 
   it('writes the pictures and prints {files, figures}', async () => {
-    const maps = await runConvkit(['viz', 'feature-maps', 'resnet18', '/work/assets/chelsea.png', '--layer', 'layer1.0.conv1', '--input', '64x64x3', '--max-channels', '16', '--out', join(dir, 'maps.png'), '--json']);
+    const maps = await runConvkit(['viz', 'feature-maps', 'resnet18', 'node_modules/@vladmandic/face-api/demo/sample1.jpg', '--layer', 'layer1.0.conv1', '--input', '64x64x3', '--max-channels', '16', '--out', join(dir, 'maps.png'), '--json']);
     assert.equal(maps.code, 0, maps.stderr);
     const m = lastJson<{ files: string[]; figures: { shape: number[]; channels: unknown[] } }>(maps.stdout);
     assert.deepEqual(m.files, [join(dir, 'maps.png')]);
