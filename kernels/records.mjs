@@ -162,7 +162,10 @@ export const records = {
     prefix: 'DW',
     extends: 'convGeometry',
     doc: 'depthwise conv forward (depthwiseForward)',
-    fields: { x: 'input', w: 'filters [kH, kW, C]', y: 'output', bias: { doc: 'bias[C]', optional: true } },
+    fields: {
+      x: 'input', w: 'filters [kH, kW, C]', y: 'output', bias: { doc: 'bias[C]', optional: true },
+      next: { doc: 'the next unclaimed chunk of output rows (atomic counter, 0 at dispatch)', optional: true },
+    },
   },
   depthwiseBackwardInput: {
     prefix: 'DWI',
@@ -234,7 +237,10 @@ export const records = {
     prefix: 'PF',
     extends: 'poolGeometry',
     doc: 'pooling forward (maxPool2d, avgPool2d)',
-    fields: { x: 'input', y: 'output', argmax: { doc: 'max: i32 flat input index of each output', optional: true } },
+    fields: {
+      x: 'input', y: 'output', argmax: { doc: 'max: i32 flat input index of each output', optional: true },
+      next: { doc: 'the next unclaimed chunk of output rows (atomic counter, 0 at dispatch)', optional: true },
+    },
   },
   pool2dBackward: {
     prefix: 'PB',

@@ -6,7 +6,7 @@
 // over 50,176 positions) and of a matmul with a small output and a long depth.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Conv2dParams } from '../src/backend/backend.js';
+import type { Conv2dParams, Pool2dParams } from '../src/backend/backend.js';
 import { getWasmStats, ready, resetWasmStats, setNumThreads } from '../src/backend/wasm/index.js';
 import { kernelsOn } from '../src/backend/registry.js';
 import { Generator } from '../src/util/random.js';
@@ -97,6 +97,11 @@ const CASES: Case[] = [
   convCase('3x3 same conv on 36 tiles (Winograd filter gradient: one slice, rows shared by 2 threads)', conv(1, 12, 32, 32, 3, { pad: 1 })),
   convCase('strided 3x3 conv (col2im), small output channels', conv(8, 15, 5, 7, 3, { stride: 2, pad: 1 })),
   convCase('depthwise 3x3 over 19 channels', conv(4, 16, 19, 19, 3, { pad: 1, groups: 19 })),
+  convCase('depthwise 3x3 over 32 channels at 56x56 (threads claim chunks of rows)', conv(2, 56, 32, 32, 3, { pad: 1, groups: 32 })),
+  poolCase('3x3 pooling over 20 channels at 96x96 (threads claim chunks of rows)', {
+    batch: 1, inH: 96, inW: 96, channels: 20, outH: 96, outW: 96, kH: 3, kW: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1,
+    countIncludePad: false,
+  }),
   matmulCase('matmul 20x4000x24 (split reduction)', 20, 4000, 24),
   matmulCase('matmul 7x3000x9, A transposed (split reduction, edge tiles)', 7, 3000, 9, true),
   matmulCase('matmul 6x200x1000 (threads share columns)', 6, 200, 1000),
@@ -104,6 +109,22 @@ const CASES: Case[] = [
   channelCase('channel sums and affine map, 12,544 x 64 (batch norm at 112x112)', 12544, 64),
   channelCase('channel sums and affine map, 50,000 x 7 (odd channel count)', 50000, 7),
 ];
+
+/** Max pooling (values only, as in inference, and with argmax) and average pooling, forward. */
+function poolCase(name: string, p: Pool2dParams): Case {
+  const x = randomF32(p.batch * p.inH * p.inW * p.channels);
+  const size = p.batch * p.outH * p.outW * p.channels;
+  return {
+    name,
+    run: () => {
+      const [values, y, argmax, avg] = [new Float32Array(size), new Float32Array(size), new Int32Array(size), new Float32Array(size)];
+      wasmBackend.maxPool2d(p, x, values, null);
+      wasmBackend.maxPool2d(p, x, y, argmax);
+      wasmBackend.avgPool2d(p, 'avg', x, avg);
+      return [values, y, new Float32Array(argmax.buffer), avg];
+    },
+  };
+}
 
 /** Hex of the raw float bits, so a comparison is bit for bit (NaN and -0 included). */
 const bits = (outputs: Float32Array[]) => outputs.map((o) => Buffer.from(o.buffer, o.byteOffset, o.byteLength).toString('hex'));

@@ -394,12 +394,22 @@ describe('wasm backend', () => {
       });
 
       it('pooling: max (with argmax), avg and sum, forward and backward', () => {
-        for (const channels of [1, 3, 4, 5, 8, 17]) {
+        for (const channels of [1, 3, 4, 5, 8, 17, 20]) {
           checkPool(poolParams({ batch: 2, inH: 6, inW: 7, channels, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
           checkPool(poolParams({ batch: 1, inH: 7, inW: 5, channels, k: [3, 3], stride: [2, 1], pad: [1, 1], ceil: true }));
           checkPool(poolParams({ batch: 3, inH: 5, inW: 5, channels, k: [3, 2], stride: [2, 2], pad: [1, 0], ceil: true, countIncludePad: false }));
         }
         checkPool(poolParams({ batch: 64, inH: 28, inW: 28, channels: 6, k: [2, 2], stride: [2, 2], pad: [0, 0] }));
+      });
+
+      it('max pooling without argmax: windows inside the input (the interior path) and the padded border agree', () => {
+        // Channels that are whole 16-float blocks, blocks plus a 4-float tail, and a tail alone; the border
+        // columns and rows on both sides of the interior, and a window wider than the unpadded input.
+        for (const channels of [4, 16, 36]) {
+          checkPool(poolParams({ batch: 2, inH: 9, inW: 11, channels, k: [3, 3], stride: [2, 2], pad: [1, 1] }));
+          checkPool(poolParams({ batch: 1, inH: 8, inW: 9, channels, k: [2, 3], stride: [1, 3], pad: [0, 2], ceil: true }));
+          checkPool(poolParams({ batch: 1, inH: 5, inW: 2, channels, k: [3, 3], stride: [1, 1], pad: [1, 1] }));
+        }
       });
 
       it('pooling: vectors that run past the channels never reach the next row or past the output', () => {
@@ -417,6 +427,12 @@ describe('wasm backend', () => {
         for (const i of [0, 7, 13, 22, 23, 41, 42, 60, 79]) x[i] = NaN;
         x[3] = -Infinity;
         checkPool(p, x);
+        const interior = poolParams({ batch: 1, inH: 5, inW: 6, channels: 20, k: [2, 2], stride: [1, 1], pad: [0, 0] });
+        const xi = randomF32(5 * 6 * 20);
+        for (const i of [0, 21, 22, 130, 151, 170, 599]) xi[i] = NaN;
+        xi[45] = -0;
+        xi[65] = 0;
+        checkPool(interior, xi);
       });
 
       it('per-channel affine map and sums: channel counts around 4, one row, many rows', () => {

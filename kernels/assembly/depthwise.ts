@@ -2,7 +2,7 @@
 // contiguous, and so are a filter tap's weights [kH, kW, 1, C].
 import * as L from './layout.generated';
 import { madd } from './simd';
-import { shareStart } from './work-split';
+import { claimChunk, rowChunk, shareStart } from './work-split';
 
 @inline function ld(g: usize, field: usize): i32 {
   return load<i32>(g + field);
@@ -123,9 +123,10 @@ function depthwise3x3Interior(xRow: usize, w: usize, bias: usize, outRow: usize,
 }
 
 /**
- * y[n,oy,ox,c] = bias[c] + sum_{ky,kx} x[n,iy,ix,c] * w[ky,kx,c]; threads share the (n, oy) rows. The
+ * y[n,oy,ox,c] = bias[c] + sum_{ky,kx} x[n,iy,ix,c] * w[ky,kx,c], row by row. The
  * common 3x3 stride-1 case (MobileNets, face-api's detectors) takes depthwise3x3Interior wherever all nine
- * taps are inside the input; the padded border and every other shape take depthwisePixel.
+ * taps are inside the input; the padded border and every other shape take depthwisePixel. Threads claim
+ * chunks of rows (each row is computed whole by one thread, so results do not depend on who took it).
  */
 export function depthwiseForward(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
@@ -134,21 +135,24 @@ export function depthwiseForward(g: usize, tid: i32, nthreads: i32): void {
   const pT = ld(g, L.C_PAD_TOP), pL = ld(g, L.C_PAD_LEFT);
   const x = <usize>ld(g, L.DW_X), w = <usize>ld(g, L.DW_W), y = <usize>ld(g, L.DW_Y), bias = <usize>ld(g, L.DW_BIAS);
   const rows = ld(g, L.C_BATCH) * outH;
-  const row1 = shareStart(rows, tid + 1, nthreads);
+  const chunk = rowChunk(rows, nthreads);
   const pixelBytes = <usize>C * 4;
   const fast = kH == 3 && kW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1 && (C & 3) == 0;
   // Columns whose taps ox - pL .. ox - pL + 2 are all inside the input.
   const ox0 = fast ? min(max(pL, 0), outW) : outW;
   const ox1 = fast ? max(min(inW - 2 + pL, outW), ox0) : outW;
-  for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
-    const n = row / outH, oy = row % outH;
-    const iy0 = oy * sH - pT;
-    const outRow = y + (<usize>(row * outW)) * pixelBytes;
-    const inside = fast && iy0 >= 0 && iy0 + 3 <= inH;
-    const a = inside ? ox0 : outW, b = inside ? ox1 : outW;
-    for (let ox = 0; ox < a; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
-    if (b > a) depthwise3x3Interior(x + <usize>((n * inH + iy0) * inW + a - pL) * pixelBytes, w, bias, outRow + <usize>a * pixelBytes, inW, C, b - a);
-    for (let ox = b; ox < outW; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
+  for (let i = claimChunk(g + L.DW_NEXT); i * chunk < rows; i = claimChunk(g + L.DW_NEXT)) {
+    const row1 = min(rows, (i + 1) * chunk);
+    for (let row = i * chunk; row < row1; row++) {
+      const n = row / outH, oy = row % outH;
+      const iy0 = oy * sH - pT;
+      const outRow = y + (<usize>(row * outW)) * pixelBytes;
+      const inside = fast && iy0 >= 0 && iy0 + 3 <= inH;
+      const a = inside ? ox0 : outW, b = inside ? ox1 : outW;
+      for (let ox = 0; ox < a; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
+      if (b > a) depthwise3x3Interior(x + <usize>((n * inH + iy0) * inW + a - pL) * pixelBytes, w, bias, outRow + <usize>a * pixelBytes, inW, C, b - a);
+      for (let ox = b; ox < outW; ox++) depthwisePixel(x, w, bias, outRow + <usize>ox * pixelBytes, n, inH, inW, C, kH, kW, dH, dW, iy0, ox * sW - pL);
+    }
   }
 }
 

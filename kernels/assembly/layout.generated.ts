@@ -105,11 +105,12 @@ export const C_CIN_G: usize = 60; // input channels per group
 export const CG_CH_OFF: usize = 64; // the group's first input channel
 export const CG_OFFSETS: usize = 68; // im2col packers: i32 byte offset of each column (ky, kx, ci) from a window's corner
 
-// depthwise conv forward (depthwiseForward); starts with convGeometry. 80 bytes.
+// depthwise conv forward (depthwiseForward); starts with convGeometry. 84 bytes.
 export const DW_X: usize = 64; // input
 export const DW_W: usize = 68; // filters [kH, kW, C]
 export const DW_Y: usize = 72; // output
 export const DW_BIAS: usize = 76; // bias[C]
+export const DW_NEXT: usize = 80; // the next unclaimed chunk of output rows (atomic counter, 0 at dispatch)
 
 // depthwise conv input gradient (depthwiseBackwardInput); starts with convGeometry. 76 bytes.
 export const DWI_DY: usize = 64; // output gradient
@@ -162,10 +163,11 @@ export const P_PAD_LEFT: usize = 44; // padding columns to the left
 export const P_COUNT_INCLUDE_PAD: usize = 48; // average: padding cells count in the divisor
 export const P_SUM: usize = 52; // 1: sum pooling (no divisor)
 
-// pooling forward (maxPool2d, avgPool2d); starts with poolGeometry. 68 bytes.
+// pooling forward (maxPool2d, avgPool2d); starts with poolGeometry. 72 bytes.
 export const PF_X: usize = 56; // input
 export const PF_Y: usize = 60; // output
 export const PF_ARGMAX: usize = 64; // max: i32 flat input index of each output
+export const PF_NEXT: usize = 68; // the next unclaimed chunk of output rows (atomic counter, 0 at dispatch)
 
 // pooling input gradient (maxPool2dBackward, avgPool2dBackward); starts with poolGeometry. 68 bytes.
 export const PB_DY: usize = 56; // output gradient

@@ -14,3 +14,12 @@ export function claimChunk(counter: usize): i32 {
   store<i32>(counter, next + 1);
   return next;
 }
+
+/**
+ * Rows per chunk when threads claim rows dynamically: 4 chunks per thread, so a thread that starts late or
+ * gets less CPU (the caller runs whatever no worker has claimed) leaves little for the others to wait on.
+ */
+@inline
+export function rowChunk(rows: i32, nthreads: i32): i32 {
+  return nthreads == 1 ? rows : max(1, (rows + 4 * nthreads - 1) / (4 * nthreads));
+}

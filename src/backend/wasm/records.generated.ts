@@ -326,11 +326,13 @@ export interface DepthwiseRecord extends ConvGeometryRecord {
   y: number;
   /** Bias[C]. */
   bias?: number;
+  /** The next unclaimed chunk of output rows (atomic counter, 0 at dispatch). */
+  next?: number;
 }
 
 /** Allocates the record (zeroed) in this op's arena and writes it; returns its address. */
 export function writeDepthwise(arena: MemoryArena, r: DepthwiseRecord): number {
-  const ptr = arena.allocRecord(80);
+  const ptr = arena.allocRecord(84);
   const i32 = arena.i32();
   const at = ptr >> 2;
   i32[at + 0] = r.batch;
@@ -353,6 +355,7 @@ export function writeDepthwise(arena: MemoryArena, r: DepthwiseRecord): number {
   i32[at + 17] = r.w;
   i32[at + 18] = r.y;
   i32[at + 19] = r.bias ?? 0;
+  i32[at + 20] = r.next ?? 0;
   return ptr;
 }
 
@@ -595,11 +598,13 @@ export interface Pool2dRecord extends PoolGeometryRecord {
   y: number;
   /** Max: i32 flat input index of each output. */
   argmax?: number;
+  /** The next unclaimed chunk of output rows (atomic counter, 0 at dispatch). */
+  next?: number;
 }
 
 /** Allocates the record (zeroed) in this op's arena and writes it; returns its address. */
 export function writePool2d(arena: MemoryArena, r: Pool2dRecord): number {
-  const ptr = arena.allocRecord(68);
+  const ptr = arena.allocRecord(72);
   const i32 = arena.i32();
   const at = ptr >> 2;
   i32[at + 0] = r.batch;
@@ -619,6 +624,7 @@ export function writePool2d(arena: MemoryArena, r: Pool2dRecord): number {
   i32[at + 14] = r.x;
   i32[at + 15] = r.y;
   i32[at + 16] = r.argmax ?? 0;
+  i32[at + 17] = r.next ?? 0;
   return ptr;
 }
 
@@ -974,6 +980,7 @@ export const LAYOUT_CONSTANTS: Readonly<Record<string, number>> = {
   DW_W: 68,
   DW_Y: 72,
   DW_BIAS: 76,
+  DW_NEXT: 80,
   DWI_DY: 64,
   DWI_W: 68,
   DWI_DX: 72,
@@ -1016,6 +1023,7 @@ export const LAYOUT_CONSTANTS: Readonly<Record<string, number>> = {
   PF_X: 56,
   PF_Y: 60,
   PF_ARGMAX: 64,
+  PF_NEXT: 68,
   PB_DY: 56,
   PB_DX: 60,
   PB_ARGMAX: 64,
