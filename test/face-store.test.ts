@@ -71,6 +71,10 @@ describe('SqliteFaceStore', () => {
     assert.equal(count('SELECT count(*) AS n FROM face_vectors WHERE person_id = 1'), 0);
     assert.equal(count('SELECT count(*) AS n FROM person_means WHERE rowid = 1'), 0);
     assert.equal(count('SELECT count(*) AS n FROM face_vectors'), 3);
+    assert.equal(count('SELECT count(*) AS n FROM face_signs WHERE person_id = 1'), 0);
+    assert.equal(count('SELECT count(*) AS n FROM person_mean_signs WHERE rowid = 1'), 0);
+    assert.equal(count('SELECT count(*) AS n FROM face_signs'), 3);
+    assert.equal(count('SELECT count(*) AS n FROM person_mean_signs'), 2);
     db.close();
   });
 
@@ -142,11 +146,11 @@ describe('SqliteFaceStore', () => {
     await (await openSqliteFaceStore(path)).close();
     await (await openSqliteFaceStore(path)).close();
     const db = new Database(path);
-    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }]);
+    assert.deepEqual(db.prepare('SELECT version FROM schema_migrations').all(), [{ version: 1 }, { version: 2 }]);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     db.prepare("INSERT INTO schema_migrations VALUES (99, 'x')").run();
     db.close();
-    await assert.rejects(openSqliteFaceStore(path), /schema version 99, newer than this ConvKit's 1/);
+    await assert.rejects(openSqliteFaceStore(path), /schema version 99, newer than this ConvKit's 2/);
     await assert.rejects(openSqliteFaceStore(join(dir, 'export.db'), { descriptorLength: 64 }), /holds descriptors of length 128, not 64/);
   });
 
