@@ -147,7 +147,7 @@ const SMOKE_RUNS: Record<string, () => Promise<void>> = {
       DATASETS: 'mnist', MININGS: 'semi-hard', SEEDS: '1', DRAWS: '2', STEPS: `${steps}`, SOFTMAX_STEPS: '20', TRAIN_LIMIT: `${trainLimit}`, TEST_LIMIT: `${testLimit}`,
     });
     const test = loadMnist({ split: 'test', limit: testLimit, normalize: true });
-    const [, images, unseenCount] = lineMatching(output, /^mnist: triplet training on (\d+) images of classes 0-4; (\d+) test images of classes 5-9 \[\w+ backend\]$/);
+    const [, images, unseenCount] = lineMatching(output, /^mnist: training on (\d+) images of classes 0-4; (\d+) test images of classes 5-9 \[\w+ backend\]$/);
     assert.equal(Number(images), countOf(loadMnist({ split: 'train', limit: trainLimit }).y.data, [0, 1, 2, 3, 4]));
     const unseen = Array.from(test.y.data.keys()).filter((i) => test.y.data[i] >= 5);
     assert.equal(Number(unseenCount), unseen.length);
@@ -174,17 +174,29 @@ const SMOKE_RUNS: Record<string, () => Promise<void>> = {
     const [, pixelText] = lineMatching(output, /^  raw pixels: (.*); softmax: (.*)$/);
     assert.equal(pixelText, pixelAccuracies.map((a) => `${(100 * a).toFixed(1)}%`).join(' '));
 
-    const [, first, last, embeddingText] = lineMatching(output, new RegExp(`^  semi-hard, seed 0: loss ([\\d.]+) \\(first tenth\\) -> ([\\d.]+) \\(last tenth\\) in ${steps} steps \\(\\d+s\\); 1-shot (.*)$`));
-    assert.ok(Number(last) < 0.5 * Number(first), `triplet loss ${first} -> ${last}`);
-    const embedding = embeddingText.split(' ').map((a) => percent(a.replace('%', '')));
-    assert.ok(embedding.every((a) => a > 0.3), `1-shot accuracies ${embeddingText} (chance is 20%)`);
+    // Both networks (triplet, and the softmax classifier of 0-4) learn; each is read at its output and its conv features.
+    const accuraciesIn = (text: string) => text.split(' ').map((a) => percent(a.replace('%', '')));
+    const embeddings = ['semi-hard', 'softmax on 0-4'].flatMap((method) => {
+      const [, first, last, outputText, convText] = lineMatching(output, new RegExp(`^  ${method}, seed 0: loss ([\\d.]+) \\(first tenth\\) -> ([\\d.]+) \\(last tenth\\) in ${steps} steps \\(\\d+s\\); 1-shot (.*); from its conv features (.*)$`));
+      assert.ok(Number(last) < 0.5 * Number(first), `${method} loss ${first} -> ${last}`);
+      const [fromOutput, fromConv] = [accuraciesIn(outputText), accuraciesIn(convText)];
+      assert.ok([...fromOutput, ...fromConv].every((a) => a > 0.3), `${method} 1-shot accuracies ${outputText}; ${convText} (chance is 20%)`);
+      return [fromOutput, fromConv];
+    });
+    const untrained = accuraciesIn(lineMatching(output, /^  untrained LeNet-5, conv features: (.*)$/)[1]);
 
-    // The table: the pixel cell is the mean +- sd of the accuracies computed above; the embedding's of those printed.
-    const [, embeddingCell, pixelCell] = lineMatching(output, /^\| mnist \| semi-hard \| ([\d.]+ \+- [\d.]+%) \| ([\d.]+ \+- [\d.]+%) \| [\d.]+ \+- [\d.]+% \|$/);
+    // The table: the pixel cell is the mean +- sd of the accuracies computed above; the embeddings' of those printed.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
-    assert.equal(pixelCell, `${(100 * mean(pixelAccuracies)).toFixed(1)} +- ${(100 * sd(pixelAccuracies)).toFixed(1)}%`);
-    assert.ok(Math.abs(Number(embeddingCell.split(' ')[0]) - 100 * mean(embedding)) <= 0.051, `${embeddingCell} against ${embeddingText}`);
+    const cell = (row: string) => lineMatching(output, new RegExp(`^\\| ${row.replace(/[()]/g, '\\$&')} \\| ([\\d.]+ \\+- [\\d.]+%) \\|$`))[1];
+    assert.equal(cell('raw pixels, 1-shot NN'), `${(100 * mean(pixelAccuracies)).toFixed(1)} +- ${(100 * sd(pixelAccuracies)).toFixed(1)}%`);
+    const rows = ['triplet (semi-hard), embedding (64-d)', 'triplet (semi-hard), conv features (400-d)', 'softmax on 0-4, penultimate layer (84-d)', 'softmax on 0-4, conv features (400-d)', 'untrained LeNet-5, conv features (400-d)'];
+    rows.forEach((row, i) => {
+      const printed = [...embeddings, untrained][i];
+      const text = cell(`${row}, 1-shot NN`);
+      assert.ok(Math.abs(Number(text.split(' ')[0]) - 100 * mean(printed)) <= 0.051, `${row}: ${text} against ${printed}`);
+    });
+    lineMatching(output, /^\| softmax trained on the 5 images \| [\d.]+ \+- [\d.]+% \|$/);
   },
 };
 
