@@ -141,10 +141,12 @@ const poolCases: Float32Case[] = [
   },
 ];
 
-// ReLU and ReLU6 select without arithmetic (0 terms): float32 must equal float64 exactly.
+// ReLU and ReLU6 select without arithmetic (0 terms): float32 must equal float64 exactly; leaky ReLU rounds
+// one product per element (1 term).
 const activationCases: Float32Case[] = [
   { name: 'relu on 1001 values', inputs: all(normal([7, 143])), fn: (x) => F.relu(x), terms: 0, signed: [0], paths: ['relu', 'reluBackward'] },
   { name: 'relu6 on 1001 values in [-3, 9)', inputs: all(within([7, 143], -3, 9)), fn: (x) => F.relu6(x), terms: 0, signed: [0], paths: ['relu6', 'relu6Backward'] },
+  { name: 'leakyRelu 0.1 on 1001 values', inputs: all(normal([7, 143])), fn: (x) => F.leakyRelu(x, 0.1), terms: 1, signed: [0], paths: ['leakyRelu', 'leakyReluBackward'] },
 ];
 
 /**

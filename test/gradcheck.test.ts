@@ -246,6 +246,7 @@ forEachBackend(() => {
     ops: [
       'conv2d', 'conv2dBackwardInput', 'conv2dBackwardFilter', 'matmul', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d',
       'avgPool2dBackward', 'channelAffine', 'channelSums', 'relu', 'reluBackward', 'relu6', 'relu6Backward', 'leakyRelu',
+      'leakyReluBackward',
     ],
     reason: 'not float32',
     because: 'central differences need float64, which the SIMD kernels do not take (gradcheck-float32.test.ts checks them)',

@@ -10,7 +10,7 @@ export { filterGradDirect } from './filter-grad-direct';
 export { channelAffine, channelSums } from './channel';
 export { winogradFilter, winogradConv } from './winograd';
 export { sgdStep, adamStep, rmspropStep } from './optim';
-export { relu, reluBackward, relu6, relu6Backward, leakyRelu } from './relu';
+export { relu, reluBackward, relu6, relu6Backward, leakyRelu, leakyReluBackward } from './relu';
 export { hardswish, hardswishBackward } from './hardswish';
 export { silu, siluBackward } from './silu';
 export { winogradFilterGrad, winogradFilterGradOut } from './winograd-filter-grad';

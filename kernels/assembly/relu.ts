@@ -63,3 +63,17 @@ export function leakyRelu(task: usize, tid: i32, nthreads: i32): void {
     v128.store(y + o, v128.bitselect(v, v128.shuffle<f32>(lo, hi, 0, 1, 4, 5), f32x4.gt(v, zero)));
   }
 }
+
+// Leaky ReLU's gradient, as the reference: dx = x > 0 ? dy : slope * dy (NaN x takes the product), the
+// product in float64 rounded once. Arrays: 0 x (the input), 1 dy, 2 dx; factor 0: the slope.
+export function leakyReluBackward(task: usize, tid: i32, nthreads: i32): void {
+  const x = array(task, 0), dy = array(task, 1), dx = array(task, 2);
+  const end = shareBytes(task, tid, nthreads, 4, true);
+  const slope = f64x2.splat(load<f64>(task + L.PW_H)), zero = f32x4.splat(0);
+  for (let o = shareBytes(task, tid, nthreads, 4, false); o < end; o += 16) {
+    const g = v128.load(dy + o);
+    const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(g), slope));
+    const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1)), slope));
+    v128.store(dx + o, v128.bitselect(g, v128.shuffle<f32>(lo, hi, 0, 1, 4, 5), f32x4.gt(v128.load(x + o), zero)));
+  }
+}

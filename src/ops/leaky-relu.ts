@@ -1,5 +1,5 @@
 // Leaky ReLU, x for x > 0 and negativeSlope * x otherwise: Darknet's and face-api's detectors put one after
-// every conv, so it runs as a kernel (SIMD in the wasm backend) rather than a loop in the op.
+// every conv, so it and its gradient run as kernels (SIMD in the wasm backend) rather than loops in the op.
 import type { FloatArray } from '../backend/backend.js';
 import { defineReferenceKernel, runKernel } from '../backend/registry.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
@@ -10,6 +10,7 @@ import { record } from '../autograd/node.js';
 declare module '../backend/backend.js' {
   interface KernelSignatures {
     leakyRelu: [x: FloatArray, y: FloatArray, negativeSlope: number];
+    leakyReluBackward: [x: FloatArray, dy: FloatArray, dx: FloatArray, negativeSlope: number];
   }
 }
 
@@ -18,6 +19,12 @@ export function leakyReluRef(x: FloatArray, y: FloatArray, negativeSlope: number
   for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : negativeSlope * x[i];
 }
 defineReferenceKernel('leakyRelu', leakyReluRef);
+
+/** dx = dy where x > 0, else negativeSlope * dy (NaN x too), the product rounded once as in the forward. */
+export function leakyReluBackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray, negativeSlope: number): void {
+  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : negativeSlope * dy[i];
+}
+defineReferenceKernel('leakyReluBackward', leakyReluBackwardRef);
 
 /** x for x > 0, negativeSlope * x otherwise. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
@@ -28,8 +35,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   runKernel('leakyRelu', xs, y, negativeSlope);
   return record(new Tensor(y, x.shape), 'leakyRelu', [x], (dy) => [
     () => {
-      const dx = allocate(x.dtype, x.size);
-      for (let i = 0; i < xs.length; i++) dx[i] = xs[i] > 0 ? dy.data[i] : negativeSlope * dy.data[i];
+      const dx = allocate(x.dtype, x.size) as FloatArray;
+      runKernel('leakyReluBackward', xs, dy.to(x.dtype).data as FloatArray, dx, negativeSlope);
       return new Tensor(dx, x.shape);
     },
   ]);

@@ -67,6 +67,12 @@ if (simdSupported) {
     leakyRelu: wasmKernel({
       run: (rt, x, y, slope) => (runPointwise(rt, 'leakyRelu', [{ data: f32(x), read: true, write: false }, { data: f32(y), read: false, write: true }], [slope], 0, 2), 'leakyRelu'),
     }),
+    leakyReluBackward: wasmKernel({
+      run: (rt, x, dy, dx, slope) => (
+        runPointwise(rt, 'leakyReluBackward', [{ data: f32(x), read: true, write: false }, { data: f32(dy), read: true, write: false }, { data: f32(dx), read: false, write: true }], [slope], 0, 2),
+        'leakyReluBackward'
+      ),
+    }),
     relu6Backward: wasmKernel({ run: (rt, v, dy, dx) => (activationBackward(rt, 'relu6Backward', f32(v), f32(dy), f32(dx)), 'relu6Backward') }),
     hardswish: wasmKernel({ run: (rt, x, y) => (activationForward(rt, 'hardswish', f32(x), f32(y)), 'hardswish') }),
     hardswishBackward: wasmKernel({

@@ -28,6 +28,7 @@ export const CONVKIT_KERNEL_NAMES = [
   'relu6',
   'relu6Backward',
   'leakyRelu',
+  'leakyReluBackward',
   'hardswish',
   'hardswishBackward',
   'silu',
