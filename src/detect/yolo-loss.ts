@@ -1,5 +1,5 @@
 // The YOLO losses, each term reported on its own.
-// 'region': Darknet's region layer (YOLOv2), written as the squared errors whose gradients are Darknet's
+// 'region' (one op per scale, region-loss.ts): Darknet's region layer (YOLOv2), written as the squared errors whose gradients are Darknet's
 //   deltas (0.5 * scale * (target - output)^2): boxes on sigmoid(tx, ty) and tw, th weighted by 2 - w * h;
 //   objectness towards the IoU of the prediction with its object (rescore) at object scale 5; no-object
 //   towards 0 at scale 1 except where a prediction already overlaps some object by more than the ignore
@@ -10,12 +10,12 @@
 // Landmarks, where the spec has them, add squared errors on the assigned anchors' labelled points.
 import { Tensor } from '../tensor/tensor.js';
 import { clamp } from '../ops/arithmetic.js';
-import { sigmoid, logSoftmax } from '../ops/activation.js';
 import { narrow } from '../ops/movement.js';
 import { binaryCrossEntropyWithLogits } from '../ops/loss-binary.js';
-import { iou, pairedIou, type IouKind } from './iou.js';
+import { pairedIou, type IouKind } from './iou.js';
 import { anchorView, checkYoloSpec, decodeBoxes, type YoloScale, type YoloSpec } from './yolo-decode.js';
 import { encodeYoloTargets, type GroundTruth, type YoloTargets } from './yolo-targets.js';
+import { regionLoss } from './region-loss.js';
 
 export interface YoloLossOptions extends YoloSpec {
   variant?: 'region' | 'modern';
@@ -60,24 +60,6 @@ function checkPositive(value: number, name: string): number {
 /** A term that does not apply (a scalar 0). */
 function zeroTerm(): Tensor {
   return new Tensor(new Float32Array(1), []);
-}
-
-/** Per prediction, the best IoU with any object of its image (detached): [N, H, W, B]. */
-function bestOverlap(predicted: Tensor, boxesPerImage: number[][][]): Tensor {
-  const [n, h, w, b] = predicted.shape;
-  const per = h * w * b;
-  const best = new Float32Array(n * per);
-  for (let i = 0; i < n; i++) {
-    const objects = boxesPerImage[i];
-    if (objects.length === 0) continue;
-    const d = iou(predicted.narrow(0, i, 1).reshape([per, 4]), objects, { format: 'cxcywh' }).data;
-    for (let p = 0; p < per; p++) {
-      let m = 0;
-      for (let k = 0; k < objects.length; k++) m = Math.max(m, d[p * objects.length + k]);
-      best[i * per + p] = m;
-    }
-  }
-  return new Tensor(best, [n, h, w, b]);
 }
 
 export class YoloLoss {
@@ -126,16 +108,11 @@ export class YoloLoss {
       throw new Error(`YoloLoss: outputs for ${views.map((v) => v.shape[0]).join(', ')} images but ground truth for ${groundTruth.length}`);
     }
     const encoded = encodeYoloTargets(groundTruth, this.scales, views.map((v) => [v.shape[1], v.shape[2]] as [number, number]), this.options);
-    const parts = views.map((view, s) => (this.variant === 'region' ? this.region(view, s, encoded.scales[s], encoded.boxesPerImage) : this.modern(view, s, encoded.scales[s])));
+    const parts = views.map((view, s) => (this.variant === 'region' ? this.region(raws[s], s, encoded.scales[s], encoded.boxesPerImage) : this.modern(view, s, encoded.scales[s])));
     this.seen += n;
-    const total = (k: keyof YoloLossTerms) => parts.reduce<Tensor | null>((acc, p) => (acc ? acc.add(p[k]) : p[k]), null)!;
-    const terms = { box: total('box'), objectness: total('objectness'), noObject: total('noObject'), classes: total('classes'), landmarks: total('landmarks') };
-    const w = this.variant === 'modern' ? this.o.weights : { box: 1, objectness: 1, classes: 1 };
-    const loss = terms.box.mul(w.box).add(terms.objectness.mul(w.objectness)).add(terms.noObject).add(terms.classes.mul(w.classes)).add(terms.landmarks.mul(this.o.landmarkScale));
-    return {
-      loss,
-      terms: { box: terms.box.item(), objectness: terms.objectness.item(), noObject: terms.noObject.item(), classes: terms.classes.item(), landmarks: terms.landmarks.item() },
-    };
+    const loss = parts.reduce<Tensor | null>((acc, p) => (acc ? acc.add(p.loss) : p.loss), null)!;
+    const total = (k: keyof YoloLossTerms) => parts.reduce((acc, p) => acc + p.terms[k], 0);
+    return { loss, terms: { box: total('box'), objectness: total('objectness'), noObject: total('noObject'), classes: total('classes'), landmarks: total('landmarks') } };
   }
 
   private landmarkTerm(view: Tensor, t: YoloTargets, divisor: number): Tensor {
@@ -145,37 +122,16 @@ export class YoloLoss {
     return predicted.sub(t.landmarks).square().mul(t.landmarkMask).sum().mul(0.5 / divisor);
   }
 
-  private region(view: Tensor, s: number, t: YoloTargets, boxesPerImage: number[][][]): Record<keyof YoloLossTerms, Tensor> {
-    const [n, h, w, b] = view.shape;
-    const xy = sigmoid(narrow(view, 4, 0, 2));
-    const wh = narrow(view, 4, 2, 2);
-    const objectness = sigmoid(narrow(view, 4, 4, 1)).reshape([n, h, w, b]);
-    const predicted = decodeBoxes(view.detach(), this.scales[s]);
-    const responsible = t.responsible;
-    const others = responsible.mul(-1).add(1);
-    const ignore = bestOverlap(predicted, boxesPerImage).gt(this.o.ignoreThreshold);
-    const noObjectMask = others.mul(ignore.mul(-1).add(1));
-    const noObject = objectness.square().mul(noObjectMask).sum().mul((0.5 * this.o.noObjectScale) / n);
-
-    const target = this.o.rescore ? pairedIou(predicted, t.boxes, { format: 'cxcywh' }) : responsible;
-    const objectTerm = target.sub(objectness).square().mul(responsible).sum().mul((0.5 * this.o.objectScale) / n);
-
-    const offsetError = xy.sub(narrow(t.offsets, 4, 0, 2)).square().add(wh.sub(narrow(t.offsets, 4, 2, 2)).square()).sum(4);
-    let box = offsetError.mul(responsible.mul(t.boxWeight)).sum().mul((0.5 * this.o.coordScale) / n);
-    if (this.seen < this.o.warmupImages) {
-      const priorError = xy.sub(0.5).square().add(wh.square()).sum(4);
-      box = box.add(priorError.mul(others).sum().mul((0.5 * 0.01) / n));
-    }
-
-    const logits = narrow(view, 4, 5, this.options.numClasses);
-    const perAnchor = (this.options.classActivation ?? 'softmax') === 'softmax'
-      ? logSoftmax(logits, -1).mul(t.classes).sum(4).neg()
-      : binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4);
-    const classes = perAnchor.mul(responsible).sum().mul(this.o.classScale / n);
-    return { box, objectness: objectTerm, noObject, classes, landmarks: this.landmarkTerm(view, t, n) };
+  private region(raw: Tensor, s: number, t: YoloTargets, boxesPerImage: number[][][]): YoloLossResult {
+    return regionLoss(raw, this.scales[s], t, boxesPerImage, {
+      ...this.o,
+      numLandmarks: this.options.numLandmarks ?? 0,
+      classActivation: this.options.classActivation ?? 'softmax',
+      priorPull: this.seen < this.o.warmupImages,
+    });
   }
 
-  private modern(view: Tensor, s: number, t: YoloTargets): Record<keyof YoloLossTerms, Tensor> {
+  private modern(view: Tensor, s: number, t: YoloTargets): YoloLossResult {
     const responsible = t.responsible;
     const assigned = Math.max(1, responsible.sum().item());
     const ciou = pairedIou(decodeBoxes(view, this.scales[s]), t.boxes, { format: 'cxcywh', kind: this.options.boxKind ?? 'ciou' });
@@ -185,6 +141,11 @@ export class YoloLoss {
     const objectness = binaryCrossEntropyWithLogits(objectLogits, objectTarget);
     const logits = narrow(view, 4, 5, this.options.numClasses);
     const classes = binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
-    return { box, objectness, noObject: zeroTerm(), classes, landmarks: this.landmarkTerm(view, t, assigned) };
+    const landmarks = this.landmarkTerm(view, t, assigned);
+    const w = this.o.weights;
+    return {
+      loss: box.mul(w.box).add(objectness.mul(w.objectness)).add(classes.mul(w.classes)).add(landmarks.mul(this.o.landmarkScale)),
+      terms: { box: box.item(), objectness: objectness.item(), noObject: 0, classes: classes.item(), landmarks: landmarks.item() },
+    };
   }
 }
