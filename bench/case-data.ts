@@ -9,7 +9,7 @@ import { concatBytes, type TfjsWeightsManifest } from '../src/io/importers/tfjs-
 import { faceApiModelDir, readRawImage } from '../src/node/index.js';
 import { TINY_FACE_DETECTOR_MODEL } from '../src/detect/index.js';
 import { resnet18 } from '../src/models/resnet.js';
-import { type BenchCase, type ConvLayerSpec, type Workload } from './cases.js';
+import { type BenchCase, type ConvLayerSpec, type StepOptimizer, type Workload } from './cases.js';
 
 export interface ArrayWithShape {
   data: Float32Array;
@@ -27,6 +27,8 @@ export type CaseData =
   | { kind: 'maxPool'; input: ArrayWithShape; window: number }
   | { kind: 'trainLenet'; images: ArrayWithShape; labels: Int32Array }
   | { kind: 'resnet18'; input: ArrayWithShape; state: Record<string, ArrayWithShape> }
+  /** Each library initialises its own weights (a step's time does not depend on their values). */
+  | { kind: 'trainModel'; model: 'resnet18' | 'mobilenetV2'; images: ArrayWithShape; labels: Int32Array; optimizer: StepOptimizer }
   | { kind: 'sgemm'; a: ArrayWithShape; b: ArrayWithShape }
   /** The photo decoded once (every library gets the same pixels) and face-api's weight files as bytes. */
   | { kind: 'faceDetect'; photo: RawImage; size: number; manifest: TfjsWeightsManifest; weights: Uint8Array };
@@ -101,6 +103,14 @@ export async function makeCaseData(c: BenchCase): Promise<CaseData> {
       };
     case 'resnet18':
       return resnetData(g, w);
+    case 'trainModel':
+      return {
+        kind: 'trainModel',
+        model: w.model,
+        images: normal(g, [w.batch, w.size, w.size, 3]),
+        labels: Int32Array.from({ length: w.batch }, () => g.randint(10)),
+        optimizer: w.optimizer,
+      };
     case 'sgemm':
       return { kind: 'sgemm', a: normal(g, [w.n, w.n]), b: normal(g, [w.n, w.n]) };
     case 'faceDetect':

@@ -9,11 +9,16 @@ export interface ConvLayerSpec {
   depthwise?: boolean;
 }
 
+/** The optimiser of a whole-model training step, as every library configures it. */
+export type StepOptimizer = { name: 'sgd'; lr: number; momentum: number } | { name: 'adam'; lr: number };
+
 export type Workload =
   | { kind: 'conv'; batch: number; height: number; width: number; channels: number; layers: ConvLayerSpec[] }
   | { kind: 'maxPool'; batch: number; height: number; width: number; channels: number; window: number }
   | { kind: 'trainLenet'; batch: number }
   | { kind: 'resnet18'; batch: number; size: number }
+  /** A whole-model training step on size x size RGB images, 10 classes: forward, cross-entropy, backward, update. */
+  | { kind: 'trainModel'; model: 'resnet18' | 'mobilenetV2'; batch: number; size: number; optimizer: StepOptimizer }
   | { kind: 'sgemm'; n: number }
   /** A pretrained detector end to end on a photo: input resize, network, decoding, NMS (issue 11 item 11). */
   | { kind: 'faceDetect'; size: number; photo: string };
@@ -59,7 +64,7 @@ export function lenetTrainingMacs(batch: number): number {
 }
 
 /** ResNet-18 at size x size: convolutions and the classifier (batch norm, pooling and adds not counted). */
-export function resnet18Macs(size: number): number {
+export function resnet18Macs(size: number, classes = 1000): number {
   let side = size / 2; // conv1 7x7 stride 2
   let macs = side * side * 64 * 7 * 7 * 3;
   side /= 2; // max pool
@@ -73,7 +78,34 @@ export function resnet18Macs(size: number): number {
     side = out;
     channels = planes;
   }
-  return macs + 512 * 1000;
+  return macs + 512 * classes;
+}
+
+/** MobileNetV2 (torchvision's layout, width 1) at size x size: every convolution and the classifier. */
+export function mobilenetV2Macs(size: number, classes: number): number {
+  let side = Math.ceil(size / 2); // 3x3 stride-2 stem, padding 1
+  let macs = side * side * 32 * 9 * 3;
+  let channels = 32;
+  for (const [expand, out, repeats, firstStride] of [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]) {
+    for (let r = 0; r < repeats; r++) {
+      const hidden = channels * expand;
+      if (expand !== 1) macs += side * side * channels * hidden; // 1x1 expansion at the input side
+      if (r === 0) side = Math.ceil(side / firstStride);
+      macs += side * side * hidden * 9 + side * side * hidden * out; // depthwise 3x3, then the 1x1 projection
+      channels = out;
+    }
+  }
+  return macs + side * side * channels * 1280 + 1280 * classes;
+}
+
+/**
+ * A training step's multiply-adds: forward + weight gradients + input gradients of every layer but the
+ * first (3x the forward, less the stem's input gradient).
+ */
+function trainingMacs(w: Extract<Workload, { kind: 'trainModel' }>): number {
+  const forward = w.model === 'resnet18' ? resnet18Macs(w.size, 10) : mobilenetV2Macs(w.size, 10);
+  const stem = w.model === 'resnet18' ? (w.size / 2) ** 2 * 64 * 7 * 7 * 3 : Math.ceil(w.size / 2) ** 2 * 32 * 9 * 3;
+  return w.batch * (3 * forward - stem);
 }
 
 /**
@@ -112,6 +144,7 @@ function withFlops(c: Omit<BenchCase, 'flops'>): BenchCase {
     w.kind === 'conv' ? convFlops(w)
     : w.kind === 'trainLenet' ? 2 * lenetTrainingMacs(w.batch)
     : w.kind === 'resnet18' ? 2 * w.batch * resnet18Macs(w.size)
+    : w.kind === 'trainModel' ? 2 * trainingMacs(w)
     : w.kind === 'sgemm' ? 2 * w.n ** 3
     : w.kind === 'faceDetect' ? 2 * tinyFaceDetectorMacs(w.size)
     : null;
@@ -137,6 +170,22 @@ const DEFINITIONS: Omit<BenchCase, 'flops'>[] = [
   { id: 'g', title: '2x2 max pool on 64x112x112', workload: { kind: 'maxPool', batch: 1, height: 112, width: 112, channels: 64, window: 2 }, iterations: 30, slowIterations: 5 },
   { id: 'h', title: 'LeNet-5 training step, batch 64 (forward, backward, SGD)', workload: { kind: 'trainLenet', batch: 64 }, iterations: 20, slowIterations: 2 },
   { id: 'i', title: 'ResNet-18 inference, 224x224, batch 1', workload: { kind: 'resnet18', batch: 1, size: 224 }, iterations: 5, slowIterations: 1, slowByDefault: false },
+  {
+    id: 'j',
+    title: 'ResNet-18 training step, batch 16 of 32x32, Adam (10 classes)',
+    workload: { kind: 'trainModel', model: 'resnet18', batch: 16, size: 32, optimizer: { name: 'adam', lr: 1e-3 } },
+    iterations: 15,
+    slowIterations: 1,
+    slowByDefault: false,
+  },
+  {
+    id: 'k',
+    title: 'MobileNetV2 training step, batch 8 of 64x64, SGD momentum 0.9 (10 classes)',
+    workload: { kind: 'trainModel', model: 'mobilenetV2', batch: 8, size: 64, optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 } },
+    iterations: 15,
+    slowIterations: 1,
+    slowByDefault: false,
+  },
   { id: 'gemm256', title: 'SGEMM 256x256x256', workload: { kind: 'sgemm', n: 256 }, iterations: 30, slowIterations: 3 },
   { id: 'gemm512', title: 'SGEMM 512x512x512', workload: { kind: 'sgemm', n: 512 }, iterations: 15, slowIterations: 2 },
   { id: 'gemm1024', title: 'SGEMM 1024x1024x1024', workload: { kind: 'sgemm', n: 1024 }, iterations: 8, slowIterations: 1, slowByDefault: false },

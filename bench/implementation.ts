@@ -14,7 +14,7 @@ export interface Runner {
 
 export type Prepared = { runner: Runner } | { skip: string };
 
-export type Library = 'convkit' | 'tfjs' | 'onnxruntime' | 'convnetjs';
+export type Library = 'convkit' | 'tfjs' | 'onnxruntime' | 'onnxruntime-web' | 'pytorch' | 'convnetjs';
 
 export interface Implementation {
   /** Row label, e.g. 'convkit wasm 2t'. */

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { TORCH_HOW_TO_GET, torchVersion } from './peers/pytorch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -29,12 +30,15 @@ export function machineInfo(): MachineInfo {
     cores: os.availableParallelism(),
     node: process.version,
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
-    versions: Object.fromEntries(
-      ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'convnetjs'].map((n) => [n, packageVersion(n)]),
-    ),
+    versions: {
+      ...Object.fromEntries(
+        ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-web', 'convnetjs'].map((n) => [n, packageVersion(n)]),
+      ),
+      torch: torchVersion() ?? `not installed (optional peer: ${TORCH_HOW_TO_GET})`,
+    },
   };
 }
 
 export function formatMachine(m: MachineInfo): string {
-  return `${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.loadAverage.join(' ')}`;
+  return `${m.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}, load average ${m.loadAverage.join(' ')}; PyTorch ${m.versions.torch}`;
 }

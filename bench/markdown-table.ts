@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MachineInfo } from './machine.js';
 import { formatMachine } from './machine.js';
-import { speedup } from './report.js';
+import { speedup, threadScaling } from './report.js';
 import type { CaseResult } from './result-types.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,3 +39,13 @@ for (const c of cases) console.log(row([c.id, ...names.map((n) => timeCell(c, n)
 console.log('\nConvKit 1 thread / 2 threads speed-up over each row (row time / ConvKit time; > 1: ConvKit faster).\n');
 console.log(header(['case', ...peers]));
 for (const c of cases) console.log(row([c.id, ...peers.map((p) => ratioCell(c, p))]));
+const scaled = cases.filter((c) => threadScaling(c).length);
+const libraries = [...new Set(scaled.flatMap((c) => threadScaling(c).map((s) => s.library)))];
+if (scaled.length) {
+  console.log('\n2 threads over 1 thread (1t time / 2t time) for every library with both rows.\n');
+  console.log(header(['case', ...libraries]));
+  for (const c of scaled) {
+    const by = new Map(threadScaling(c).map((s) => [s.library, s.ratio]));
+    console.log(row([c.id, ...libraries.map((l) => (by.has(l) ? `${by.get(l)!.toFixed(2)}x` : 'n/a'))]));
+  }
+}

@@ -18,6 +18,15 @@ export function speedup(result: CaseResult, convkitRow: string, row: RowResult):
   return row.medianMs / ck.medianMs;
 }
 
+/** Every library with a 1- and a 2-thread row: 1t median / 2t median (what the second core adds). */
+export function threadScaling(result: CaseResult): { library: string; ratio: number }[] {
+  return result.rows.flatMap((row) => {
+    const prefix = row.name.endsWith(' 1t') ? row.name.slice(0, -3) : null;
+    const two = prefix === null ? undefined : result.rows.find((r) => r.name === `${prefix} 2t`);
+    return prefix !== null && row.medianMs && two?.medianMs ? [{ library: prefix, ratio: row.medianMs / two.medianMs }] : [];
+  });
+}
+
 const ratio = (x: number | null) => (x === null ? '-' : `${x >= 100 ? x.toFixed(0) : x.toFixed(2)}x`);
 
 function statsLine(r: CaseResult): string {
@@ -44,9 +53,9 @@ export function formatCase(r: CaseResult): string {
         `${pad(row.relError === undefined ? '-' : row.relError.toExponential(1), 9)}${pad(String(row.iterations), 6)}`,
     );
   }
-  const [one, two] = [CONVKIT_1T, CONVKIT_2T].map((n) => r.rows.find((x) => x.name === n)?.medianMs);
-  const scaling = one && two ? `; ConvKit 2 threads / 1 thread: ${(one / two).toFixed(2)}x` : '';
-  lines.push(`  process RSS high-water ${r.peakRssMB.toFixed(0)} MB (${r.rssAfterLoadMB.toFixed(0)} MB after loading)${scaling}`);
+  lines.push(`  process RSS high-water ${r.peakRssMB.toFixed(0)} MB (${r.rssAfterLoadMB.toFixed(0)} MB after loading)`);
+  const scaling = threadScaling(r);
+  if (scaling.length) lines.push(`  2 threads over 1 thread (1t time / 2t time): ${scaling.map((s) => `${s.library} ${s.ratio.toFixed(2)}x`).join(', ')}`);
   if (r.libraryPeakRssMB) {
     const each = Object.entries(r.libraryPeakRssMB).map(([lib, mb]) => `${lib} ${mb!.toFixed(0)} MB`);
     lines.push(`  RSS high-water, each library alone: ${each.join(', ')} (no library: ${r.baselineRssMB?.toFixed(0)} MB)`);
@@ -63,7 +72,7 @@ interface TargetCheck {
 
 const msOf = (r: CaseResult | undefined, name: string) => r?.rows.find((x) => x.name === name)?.medianMs;
 
-/** Issue 3's and issue 11's targets against this run's numbers (PyTorch figures are the issue's, not measured here). */
+/** Issues 3, 11 and 14's targets against this run's numbers (issue 3's PyTorch figure is the issue's). */
 export function targetChecks(results: CaseResult[]): TargetCheck[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   const checks: TargetCheck[] = [];
@@ -92,6 +101,7 @@ export function targetChecks(results: CaseResult[]): TargetCheck[] {
     const tfjsCpu = msOf(h, 'tfjs-cpu');
     if (tfjsCpu) checks.push({ target: '(h): >= 300x tfjs-cpu', measured: `${(tfjsCpu / step).toFixed(0)}x`, met: tfjsCpu / step >= 300 });
   }
+  checks.push(...wholeModelChecks(byId));
   const face = byId.get('face');
   const faceApiWasm = msOf(face, 'tfjs-wasm');
   for (const name of [CONVKIT_1T, CONVKIT_2T]) {
@@ -101,8 +111,25 @@ export function targetChecks(results: CaseResult[]): TargetCheck[] {
   return checks;
 }
 
+/** Issue 14's targets on the whole-model cases, against this run's PyTorch and onnxruntime-web rows. */
+function wholeModelChecks(byId: Map<string, CaseResult>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const vsTorch: [string, number][] = [['h', 1.5], ['j', 1], ['k', 1], ['i', 1]];
+  for (const [id, factor] of vsTorch) {
+    const r = byId.get(id);
+    const [one, two, torch] = [msOf(r, CONVKIT_1T), msOf(r, CONVKIT_2T), msOf(r, 'pytorch 2t')];
+    if (one && two) checks.push({ target: `(${id}): ConvKit 2 threads >= 1.6x 1 thread (issue 14)`, measured: `${(one / two).toFixed(2)}x`, met: one / two >= 1.6 });
+    if (two && torch) checks.push({ target: `(${id}): ConvKit 2t >= ${factor}x PyTorch 2t (issue 14)`, measured: `${(torch / two).toFixed(2)}x`, met: torch / two >= factor });
+  }
+  const i = byId.get('i');
+  const ortWeb = Math.min(...['onnxruntime-web 1t', 'onnxruntime-web 2t'].map((n) => msOf(i, n) ?? Infinity));
+  const two = msOf(i, CONVKIT_2T);
+  if (two && Number.isFinite(ortWeb)) checks.push({ target: '(i): ConvKit 2t >= 1.5x onnxruntime-web (its faster row)', measured: `${(ortWeb / two).toFixed(2)}x`, met: ortWeb / two >= 1.5 });
+  return checks;
+}
+
 export function formatTargets(checks: TargetCheck[]): string {
   if (checks.length === 0) return 'Targets: none of the target cases ran.';
   const mark = (m: boolean | null) => (m === null ? '?' : m ? 'met' : 'NOT met');
-  return ['Targets (issues 3 and 11):', ...checks.map((c) => `  ${pad(c.target, 58, true)} ${pad(c.measured, 14)}  ${mark(c.met)}`)].join('\n');
+  return ['Targets (issues 3, 11 and 14):', ...checks.map((c) => `  ${pad(c.target, 58, true)} ${pad(c.measured, 14)}  ${mark(c.met)}`)].join('\n');
 }

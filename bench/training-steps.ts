@@ -6,10 +6,10 @@ import { lenet5 } from '../src/models/lenet.js';
 import { resnet18 } from '../src/models/resnet.js';
 import { mobilenetV2 } from '../src/models/mobilenet.js';
 
+const cyclicLabels = (batch: number): Tensor => fromTypedArray(Int32Array.from({ length: batch }, (_, i) => i % 10), [batch]);
+
 /** One training step of `model` on a fixed batch: forward, cross-entropy, backward, optimiser update. */
-function trainingStep(model: Module, optimizer: SGD | Adam, images: Tensor): () => Tensor {
-  const batch = images.shape[0];
-  const labels = fromTypedArray(Int32Array.from({ length: batch }, (_, i) => i % 10), [batch]);
+export function trainingStep(model: Module, optimizer: SGD | Adam, images: Tensor, labels = cyclicLabels(images.shape[0])): () => Tensor {
   return () => {
     optimizer.zeroGrad();
     const loss = F.crossEntropy(model.forward(images), labels);

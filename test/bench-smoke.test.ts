@@ -10,6 +10,8 @@ import { findCase, type BenchCase } from '../bench/cases.js';
 import { makeCaseData } from '../bench/case-data.js';
 import { convkitImplementations } from '../bench/peers/convkit.js';
 import { onnxruntimeImplementations } from '../bench/peers/onnxruntime.js';
+import { onnxruntimeWebImplementations } from '../bench/peers/onnxruntime-web.js';
+import { pytorchImplementations, torchVersion, TORCH_PYTHON } from '../bench/peers/pytorch.js';
 import { tfjsImplementations } from '../bench/peers/tfjs.js';
 import type { Implementation, Runner } from '../bench/implementation.js';
 import { listBackends } from '../src/index.js';
@@ -97,6 +99,28 @@ describe('case (b) on small sizes through the benchmark adapters', () => {
     }
     assert.equal(compared.length, 3, `js, and wasm with 1 and 2 threads; compared: ${compared.join(', ')} (backends: ${listBackends().join(', ')})`);
     assert.deepEqual(declined, [], 'calls the wasm rows handed to the reference kernels');
+  });
+
+  it('onnxruntime-web on 1 and 2 threads (each in its worker) matches onnxruntime-node', async () => {
+    const [ortOne] = await onnxruntimeImplementations();
+    const expected = (await outputOf(ortOne))!;
+    const rows = await onnxruntimeWebImplementations();
+    assert.deepEqual(rows.map((r) => r.name), ['onnxruntime-web 1t', 'onnxruntime-web 2t']);
+    for (const impl of rows) {
+      const actual = await outputOf(impl);
+      assert.ok(actual, `${impl.name} skipped the case`);
+      assertAllClose(actual, expected, { atol: 1e-5 * maxAbs(expected), rtol: 0 }, impl.name);
+    }
+  });
+
+  it('PyTorch on 1 and 2 threads matches onnxruntime-node', { skip: torchVersion() ? false : `PyTorch is not installed for ${TORCH_PYTHON}` }, async () => {
+    const [ortOne] = await onnxruntimeImplementations();
+    const expected = (await outputOf(ortOne))!;
+    for (const impl of await pytorchImplementations()) {
+      const actual = await outputOf(impl);
+      assert.ok(actual, `${impl.name} skipped the case`);
+      assertAllClose(actual, expected, { atol: 1e-5 * maxAbs(expected), rtol: 0 }, impl.name);
+    }
   });
 });
 

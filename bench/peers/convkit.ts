@@ -1,7 +1,9 @@
 // ConvKit: the wasm backend with 1 and 2 threads, and the reference ('js') backend.
-import { F, SGD, type Tensor, fromTypedArray, getBackend, listBackends, noGrad, setBackend } from '../../src/index.js';
+import { Adam, F, SGD, type Tensor, fromTypedArray, getBackend, listBackends, noGrad, setBackend } from '../../src/index.js';
 import { lenet5 } from '../../src/models/lenet.js';
 import { resnet18 } from '../../src/models/resnet.js';
+import { mobilenetV2 } from '../../src/models/mobilenet.js';
+import { trainingStep } from '../training-steps.js';
 import { detect, tinyFaceDetector } from '../../src/detect/index.js';
 import { decodeTfjsWeights, weightSpecsOf } from '../../src/io/importers/tfjs-weights.js';
 import { detectionsOutput } from '../detections-output.js';
@@ -51,6 +53,13 @@ function buildForward(data: Exclude<CaseData, { kind: 'faceDetect' }>): { forwar
         return loss;
       };
       return { forward: step, training: true };
+    }
+    case 'trainModel': {
+      const model = data.model === 'resnet18' ? resnet18({ numClasses: 10 }) : mobilenetV2({ numClasses: 10 });
+      const o = data.optimizer;
+      const optimizer = o.name === 'adam' ? new Adam(model.parameters(), { lr: o.lr }) : new SGD(model.parameters(), { lr: o.lr, momentum: o.momentum });
+      const labels = fromTypedArray(data.labels, [data.labels.length]);
+      return { forward: trainingStep(model, optimizer, tensor(data.images), labels), training: true };
     }
   }
 }

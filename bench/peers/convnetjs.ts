@@ -104,6 +104,8 @@ function buildRun(data: CaseData): { run: () => unknown; output?: () => Float32A
       return 'no matrix product API';
     case 'resnet18':
       return 'no batch norm or residual connections';
+    case 'trainModel':
+      return data.model === 'resnet18' ? 'no batch norm or residual connections' : 'no depthwise convolution or batch norm';
     case 'faceDetect':
       return 'no depthwise convolution';
   }

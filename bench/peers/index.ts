@@ -1,7 +1,7 @@
 // Every library in the benchmark, loaded only when a run asks for it.
 import type { Implementation, Library } from '../implementation.js';
 
-export const LIBRARIES: readonly Library[] = ['convkit', 'tfjs', 'onnxruntime', 'convnetjs'];
+export const LIBRARIES: readonly Library[] = ['convkit', 'tfjs', 'onnxruntime', 'onnxruntime-web', 'pytorch', 'convnetjs'];
 
 export async function loadImplementations(library: Library): Promise<Implementation[]> {
   switch (library) {
@@ -11,6 +11,10 @@ export async function loadImplementations(library: Library): Promise<Implementat
       return (await import('./tfjs.js')).tfjsImplementations();
     case 'onnxruntime':
       return (await import('./onnxruntime.js')).onnxruntimeImplementations();
+    case 'onnxruntime-web':
+      return (await import('./onnxruntime-web.js')).onnxruntimeWebImplementations();
+    case 'pytorch':
+      return (await import('./pytorch.js')).pytorchImplementations();
     case 'convnetjs':
       return (await import('./convnetjs.js')).convnetjsImplementations();
   }

@@ -75,6 +75,7 @@ export function onnxCase(data: Exclude<CaseData, { kind: 'faceDetect' }>): OnnxC
       return { model: resnetGraph(data, input.shape).encode(), input, toConvkitLayout: (d) => d };
     }
     case 'trainLenet':
+    case 'trainModel':
       return null;
   }
 }

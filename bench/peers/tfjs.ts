@@ -86,7 +86,7 @@ export function lenetTrainStep(tf: Tf, data: Extract<CaseData, { kind: 'trainLen
   };
 }
 
-function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' }>): () => T {
+function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' | 'trainModel' }>): () => T {
   switch (data.kind) {
     case 'conv':
       return convForward(tf, data);
@@ -112,6 +112,9 @@ function tfjsRow(backend: 'cpu' | 'wasm'): Implementation {
     slow: backend === 'cpu',
     async prepare(_c: BenchCase, data: CaseData): Promise<Prepared> {
       if (data.kind === 'faceDetect') return (await import('./face-api.js')).faceApiDetectRunner(backend, data);
+      if (data.kind === 'trainModel') {
+        return skip(backend === 'wasm' ? "cannot train: no filter-gradient kernel ('Conv2DBackpropFilter'), see (h)" : `no tfjs-ops ${data.model} training graph is written here (one step would take seconds)`);
+      }
       const tf = await loadTfjs();
       await tf.setBackend(backend); // tensors live on the backend that created them
       const forward = buildForward(tf, data);
