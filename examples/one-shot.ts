@@ -11,7 +11,7 @@
 // from scratch on them. Every descriptor is L2-normalised except raw pixels.
 // Each cell is the mean +- sd over every (training seed, enrolment draw) pair; raw pixels vary by draw only.
 // Run: node --import tsx examples/one-shot.ts   (DATASETS=mnist SEEDS=1 DRAWS=3 STEPS=300 for a quick look;
-// MININGS=semi-hard,batch-hard for more rows; TRAIN_LIMIT, TEST_LIMIT and SOFTMAX_STEPS shrink it further)
+// MININGS=semi-hard,batch-all,batch-hard picks the rows; TRAIN_LIMIT, TEST_LIMIT and SOFTMAX_STEPS shrink it further)
 import { F, Generator, type Tensor, manualSeed, noGrad, tensor } from '../src/index.js';
 import { DataLoader, PKBatchSampler, Subset, type TensorDataset } from '../src/data/index.js';
 import { Module } from '../src/nn/index.js';
@@ -22,7 +22,7 @@ import { loadFashionMnist, loadMnist } from '../src/node/datasets.js';
 import { getBackend } from '../src/backend/registry.js';
 
 const DATASETS = (process.env.DATASETS ?? 'mnist,fashion-mnist').split(',');
-const MININGS = (process.env.MININGS ?? 'semi-hard').split(',') as TripletMining[];
+const MININGS = (process.env.MININGS ?? 'semi-hard,batch-hard').split(',') as TripletMining[];
 const SEEDS = Number(process.env.SEEDS ?? 3);
 const DRAWS = Number(process.env.DRAWS ?? 10); // enrolment draws (one image per class each) per seed
 const STEPS = Number(process.env.STEPS ?? 1000); // batches of 5 x 16 for each embedding (triplet or softmax on 0-4)

@@ -35,10 +35,15 @@ export function squaredDistance(a: Tensor, b: Tensor): Tensor {
 export function tripletLoss(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletLossOptions = {}): Tensor {
   const opName = 'tripletLoss';
   checkLossOptions(options, opName);
-  const margin = checkMargin(options.margin ?? 0.2, opName);
   checkEmbeddings(opName, { anchor, positive, negative });
-  const losses = relu(sub(squaredDistance(anchor, positive), squaredDistance(anchor, negative)).add(margin));
-  return applyReduction(losses, options.reduction, opName);
+  return tripletHinge(squaredDistance(anchor, positive), squaredDistance(anchor, negative), options, opName);
+}
+
+/** max(dAP - dAN + alpha, 0) for the squared distances [T] of each triplet, reduced: the triplet loss from its distances. */
+export function tripletHinge(positiveDistance: Tensor, negativeDistance: Tensor, options: TripletLossOptions, opName: string): Tensor {
+  checkLossOptions(options, opName);
+  const margin = checkMargin(options.margin ?? 0.2, opName);
+  return applyReduction(relu(sub(positiveDistance, negativeDistance).add(margin)), options.reduction, opName);
 }
 
 /**

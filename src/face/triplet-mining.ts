@@ -5,7 +5,11 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { indexSelect } from '../ops/indexing.js';
-import { checkEmbeddings, type TripletLossOptions, tripletLoss } from './metric-losses.js';
+import { add, clamp, mul, square } from '../ops/arithmetic.js';
+import { matmul } from '../ops/matmul.js';
+import { reshape, transpose } from '../ops/movement.js';
+import { sum } from '../ops/reduce.js';
+import { checkEmbeddings, type TripletLossOptions, tripletHinge } from './metric-losses.js';
 
 /**
  * 'batch-all': every valid (anchor, positive, negative) of the batch. 'batch-hard': per anchor, its farthest
@@ -84,12 +88,25 @@ export function mineTriplets(embeddings: Tensor, labels: Tensor, mining: Triplet
   return { anchor: Int32Array.from(anchor), positive: Int32Array.from(positive), negative: Int32Array.from(negative) };
 }
 
-/** The triplet loss over the triplets mined from one batch of embeddings [B, D] with labels int32 [B]. */
+/**
+ * The triplet loss over the triplets mined from one batch of embeddings [B, D] with labels int32 [B]. Each
+ * triplet's two distances are read from the batch's differentiable [B, B] distance matrix, so the work is one
+ * matmul whatever the number of triplets (batch-all mines ~77k from a 5 x 16 batch; as [T, D] rows they took
+ * ~6 s a step).
+ */
 export function batchTripletLoss(embeddings: Tensor, labels: Tensor, options: BatchTripletLossOptions = {}): Tensor {
   const { mining = 'semi-hard', ...lossOptions } = options;
   const t = mineTriplets(embeddings.detach(), labels, mining);
-  const rows = (index: Int32Array) => indexSelect(embeddings, 0, new Tensor(index, [index.length]));
-  return tripletLoss(rows(t.anchor), rows(t.positive), rows(t.negative), lossOptions);
+  const n = embeddings.shape[0];
+  const distances = reshape(squaredDistanceMatrix(embeddings), [n * n]);
+  const at = (rows: Int32Array, cols: Int32Array) => indexSelect(distances, 0, new Tensor(rows.map((r, i) => r * n + cols[i]), [rows.length]));
+  return tripletHinge(at(t.anchor, t.positive), at(t.anchor, t.negative), lossOptions, 'batchTripletLoss');
+}
+
+/** ||x_i||^2 + ||x_j||^2 - 2 x_i . x_j for all rows of x [B, D], differentiable: [B, B], rounding below 0 clamped. */
+function squaredDistanceMatrix(x: Tensor): Tensor {
+  const norms = sum(square(x), -1, true);
+  return clamp(add(add(norms, transpose(norms)), mul(matmul(x, transpose(x)), -2)), 0);
 }
 
 function argBest(candidates: number[], value: (j: number) => number, better: (u: number, v: number) => boolean): number {
