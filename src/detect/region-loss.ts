@@ -11,9 +11,8 @@
 //   classes    classScale r (softmax cross-entropy, or the sum of per-class BCE with logits)
 //   landmarks  0.5 mask (predicted - target)^2 (weighted by landmarkScale in the total)
 // r: 1 where the anchor is responsible for an object (yolo-targets.ts), s: the sigmoid.
-import { Tensor } from '../tensor/tensor.js';
-import { allocate } from '../tensor/dtype.js';
-import { record } from '../autograd/node.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type LossTerms, MAX_LOG_SCALE, recordLoss, sigmoid } from './fused-loss.js';
 import type { YoloScale } from './yolo-decode.js';
 import type { YoloTargets } from './yolo-targets.js';
 
@@ -32,18 +31,8 @@ export interface RegionLossSettings {
   landmarkScale: number;
 }
 
-export interface RegionLossTerms {
-  box: number;
-  objectness: number;
-  noObject: number;
-  classes: number;
-  landmarks: number;
-}
 
-// As decodeBoxes: exp(tw) is bounded so that an untrained head cannot overflow.
-const MAX_LOG_SCALE = 16;
 
-const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
 /** IoU of two normalised cxcywh boxes, as iou() computes it (0 where the union is empty). */
 function boxIou(ax: number, ay: number, aw: number, ah: number, bx: number, by: number, bw: number, bh: number): number {
@@ -65,7 +54,7 @@ function bestIou(x: number, y: number, w: number, h: number, objects: number[][]
  * The region loss of one scale's raw head output [N, H, W, B * D] against its encoded targets: the total
  * (per image, recorded for backward on `raw`) and each term as a number.
  */
-export function regionLoss(raw: Tensor, scale: YoloScale, t: YoloTargets, boxesPerImage: number[][][], o: RegionLossSettings): { loss: Tensor; terms: RegionLossTerms } {
+export function regionLoss(raw: Tensor, scale: YoloScale, t: YoloTargets, boxesPerImage: number[][][], o: RegionLossSettings): { loss: Tensor; terms: LossTerms } {
   const [n, h, w] = raw.shape;
   const b = scale.anchors.length;
   const c = o.numClasses;
@@ -143,22 +132,13 @@ export function regionLoss(raw: Tensor, scale: YoloScale, t: YoloTargets, boxesP
       }
     }
   }
-  const terms: RegionLossTerms = {
+  const terms: LossTerms = {
     box: (0.5 * o.coordScale * sums.box + 0.5 * 0.01 * sums.prior) / n,
     objectness: (0.5 * o.objectScale * sums.objectness) / n,
     noObject: (0.5 * o.noObjectScale * sums.noObject) / n,
     classes: (o.classScale * sums.classes) / n,
     landmarks: (0.5 * sums.landmarks) / n,
   };
-  const value = allocate(raw.dtype, 1);
-  value[0] = terms.box + terms.objectness + terms.noObject + terms.classes + o.landmarkScale * terms.landmarks;
-  const loss = record(new Tensor(value, []), 'regionLoss', [raw], (dy) => [
-    () => {
-      const s = dy.data[0];
-      const dx = allocate(raw.dtype, raw.size);
-      for (let i = 0; i < dx.length; i++) dx[i] = grad[i] * s;
-      return new Tensor(dx, raw.shape);
-    },
-  ]);
+  const loss = recordLoss('regionLoss', raw, terms.box + terms.objectness + terms.noObject + terms.classes + o.landmarkScale * terms.landmarks, grad);
   return { loss, terms };
 }

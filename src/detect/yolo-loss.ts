@@ -5,17 +5,16 @@
 //   towards 0 at scale 1 except where a prediction already overlaps some object by more than the ignore
 //   threshold (0.6); for the first 12800 images, every other anchor is pulled to its prior at scale 0.01;
 //   classes by softmax cross-entropy (Darknet's softmax delta is its gradient).
-// 'modern' (YOLOv5-like): 1 - CIoU (or another boxKind) on the decoded boxes of the assigned anchors, BCE objectness towards the
+// 'modern' (YOLOv5-like, one op per scale, modern-loss.ts): 1 - CIoU (or another boxKind) on the decoded boxes of the assigned anchors, BCE objectness towards the
 //   detached CIoU (clamped at 0), BCE classes; weighted 0.05, 1, 0.5.
 // Landmarks, where the spec has them, add squared errors on the assigned anchors' labelled points.
 import { Tensor } from '../tensor/tensor.js';
-import { clamp } from '../ops/arithmetic.js';
-import { narrow } from '../ops/movement.js';
-import { binaryCrossEntropyWithLogits } from '../ops/loss-binary.js';
-import { pairedIou, type IouKind } from './iou.js';
-import { anchorView, checkYoloSpec, decodeBoxes, type YoloScale, type YoloSpec } from './yolo-decode.js';
+import type { IouKind } from './iou.js';
+import { anchorView, checkYoloSpec, type YoloScale, type YoloSpec } from './yolo-decode.js';
 import { encodeYoloTargets, type GroundTruth, type YoloTargets } from './yolo-targets.js';
 import { regionLoss } from './region-loss.js';
+import { modernLoss } from './modern-loss.js';
+import type { LossTerms } from './fused-loss.js';
 
 export interface YoloLossOptions extends YoloSpec {
   variant?: 'region' | 'modern';
@@ -37,14 +36,8 @@ export interface YoloLossOptions extends YoloSpec {
   boxKind?: IouKind;
 }
 
-export interface YoloLossTerms {
-  box: number;
-  objectness: number;
-  /** The region loss's no-object term (0 in the modern variant, whose objectness term covers every anchor). */
-  noObject: number;
-  classes: number;
-  landmarks: number;
-}
+/** Each term of the loss, per image. */
+export type YoloLossTerms = LossTerms;
 
 export interface YoloLossResult {
   /** The total, per image, to call backward() on. */
@@ -55,11 +48,6 @@ export interface YoloLossResult {
 function checkPositive(value: number, name: string): number {
   if (!(value >= 0 && Number.isFinite(value))) throw new Error(`YoloLoss: ${name} must be a non-negative number, got ${value}`);
   return value;
-}
-
-/** A term that does not apply (a scalar 0). */
-function zeroTerm(): Tensor {
-  return new Tensor(new Float32Array(1), []);
 }
 
 export class YoloLoss {
@@ -108,18 +96,11 @@ export class YoloLoss {
       throw new Error(`YoloLoss: outputs for ${views.map((v) => v.shape[0]).join(', ')} images but ground truth for ${groundTruth.length}`);
     }
     const encoded = encodeYoloTargets(groundTruth, this.scales, views.map((v) => [v.shape[1], v.shape[2]] as [number, number]), this.options);
-    const parts = views.map((view, s) => (this.variant === 'region' ? this.region(raws[s], s, encoded.scales[s], encoded.boxesPerImage) : this.modern(view, s, encoded.scales[s])));
+    const parts = views.map((view, s) => (this.variant === 'region' ? this.region(raws[s], s, encoded.scales[s], encoded.boxesPerImage) : this.modern(raws[s], s, encoded.scales[s])));
     this.seen += n;
     const loss = parts.reduce<Tensor | null>((acc, p) => (acc ? acc.add(p.loss) : p.loss), null)!;
     const total = (k: keyof YoloLossTerms) => parts.reduce((acc, p) => acc + p.terms[k], 0);
     return { loss, terms: { box: total('box'), objectness: total('objectness'), noObject: total('noObject'), classes: total('classes'), landmarks: total('landmarks') } };
-  }
-
-  private landmarkTerm(view: Tensor, t: YoloTargets, divisor: number): Tensor {
-    const l = this.options.numLandmarks ?? 0;
-    if (l === 0 || !t.landmarks || !t.landmarkMask) return zeroTerm();
-    const predicted = narrow(view, 4, 5 + this.options.numClasses, 2 * l);
-    return predicted.sub(t.landmarks).square().mul(t.landmarkMask).sum().mul(0.5 / divisor);
   }
 
   private region(raw: Tensor, s: number, t: YoloTargets, boxesPerImage: number[][][]): YoloLossResult {
@@ -131,21 +112,13 @@ export class YoloLoss {
     });
   }
 
-  private modern(view: Tensor, s: number, t: YoloTargets): YoloLossResult {
-    const responsible = t.responsible;
-    const assigned = Math.max(1, responsible.sum().item());
-    const ciou = pairedIou(decodeBoxes(view, this.scales[s]), t.boxes, { format: 'cxcywh', kind: this.options.boxKind ?? 'ciou' });
-    const box = ciou.mul(-1).add(1).mul(responsible).sum().div(assigned);
-    const objectTarget = clamp(ciou.detach(), 0, null).mul(responsible);
-    const objectLogits = narrow(view, 4, 4, 1).reshape(responsible.shape);
-    const objectness = binaryCrossEntropyWithLogits(objectLogits, objectTarget);
-    const logits = narrow(view, 4, 5, this.options.numClasses);
-    const classes = binaryCrossEntropyWithLogits(logits, t.classes, { reduction: 'none' }).sum(4).mul(responsible).sum().div(assigned * this.options.numClasses);
-    const landmarks = this.landmarkTerm(view, t, assigned);
-    const w = this.o.weights;
-    return {
-      loss: box.mul(w.box).add(objectness.mul(w.objectness)).add(classes.mul(w.classes)).add(landmarks.mul(this.o.landmarkScale)),
-      terms: { box: box.item(), objectness: objectness.item(), noObject: 0, classes: classes.item(), landmarks: landmarks.item() },
-    };
+  private modern(raw: Tensor, s: number, t: YoloTargets): YoloLossResult {
+    return modernLoss(raw, this.scales[s], t, {
+      numClasses: this.options.numClasses,
+      numLandmarks: this.options.numLandmarks ?? 0,
+      boxKind: this.options.boxKind ?? 'ciou',
+      weights: this.o.weights,
+      landmarkScale: this.o.landmarkScale,
+    });
   }
 }

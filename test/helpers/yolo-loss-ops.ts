@@ -1,7 +1,8 @@
-// Darknet's region loss written as composed tensor ops (what src/detect/yolo-loss.ts computed before the
-// loss became one op, region-loss.ts): an independent implementation for the tests, whose gradients come
-// from the ops' own backward rules. Takes the per-anchor view [N, H, W, B, D] and the encoded targets.
+// The YOLO losses written as composed tensor ops (what src/detect/yolo-loss.ts computed before each became
+// one op, region-loss.ts and modern-loss.ts): independent implementations for the tests, whose gradients
+// come from the ops' own backward rules. They take the per-anchor view [N, H, W, B, D] and the targets.
 import { Tensor } from '../../src/index.js';
+import { clamp } from '../../src/ops/arithmetic.js';
 import { logSoftmax, sigmoid } from '../../src/ops/activation.js';
 import { narrow } from '../../src/ops/movement.js';
 import { binaryCrossEntropyWithLogits } from '../../src/ops/loss-binary.js';
@@ -9,6 +10,7 @@ import { iou, pairedIou } from '../../src/detect/iou.js';
 import { decodeBoxes, type YoloScale } from '../../src/detect/yolo-decode.js';
 import type { YoloTargets } from '../../src/detect/yolo-targets.js';
 import type { RegionLossSettings } from '../../src/detect/region-loss.js';
+import type { ModernLossSettings } from '../../src/detect/modern-loss.js';
 
 /** Per prediction, the best IoU with any object of its image (detached): [N, H, W, B]. */
 function bestOverlap(predicted: Tensor, boxesPerImage: number[][][]): Tensor {
@@ -59,4 +61,25 @@ export function regionLossByOps(view: Tensor, scale: YoloScale, t: YoloTargets, 
   }
   const total = box.add(objectTerm).add(noObject).add(classes).add(landmarks.mul(o.landmarkScale));
   return { box, objectness: objectTerm, noObject, classes, landmarks, total };
+}
+
+/** The modern loss's terms as tensors, and their weighted total. */
+export function modernLossByOps(view: Tensor, scale: YoloScale, t: YoloTargets, o: ModernLossSettings): Record<'box' | 'objectness' | 'classes' | 'landmarks' | 'total', Tensor> {
+  const cast = (x: Tensor) => x.to(view.dtype);
+  const responsible = cast(t.responsible);
+  const assigned = Math.max(1, responsible.sum().item());
+  const overlap = pairedIou(decodeBoxes(view, scale), cast(t.boxes), { format: 'cxcywh', kind: o.boxKind });
+  const box = overlap.mul(-1).add(1).mul(responsible).sum().div(assigned);
+  const objectTarget = clamp(overlap.detach(), 0, null).mul(responsible);
+  const objectness = binaryCrossEntropyWithLogits(narrow(view, 4, 4, 1).reshape(responsible.shape), objectTarget);
+  const logits = narrow(view, 4, 5, o.numClasses);
+  const classes = binaryCrossEntropyWithLogits(logits, cast(t.classes), { reduction: 'none' }).sum(4).mul(responsible).sum().div(assigned * o.numClasses);
+  let landmarks = new Tensor(new Float64Array(1), []).to(view.dtype);
+  if (o.numLandmarks > 0 && t.landmarks && t.landmarkMask) {
+    const predictedPoints = narrow(view, 4, 5 + o.numClasses, 2 * o.numLandmarks);
+    landmarks = predictedPoints.sub(cast(t.landmarks)).square().mul(cast(t.landmarkMask)).sum().mul(0.5 / assigned);
+  }
+  const w = o.weights;
+  const total = box.mul(w.box).add(objectness.mul(w.objectness)).add(classes.mul(w.classes)).add(landmarks.mul(o.landmarkScale));
+  return { box, objectness, classes, landmarks, total };
 }

@@ -1,14 +1,16 @@
-// The region loss as one op (src/detect/region-loss.ts) against the same loss written as composed tensor ops
-// (test/helpers/region-loss-ops.ts), whose gradients come from the ops' own backward rules: every term and
-// the gradient of the raw head output, in float64 (to rounding) and float32 (to float32's precision), over
-// softmax and sigmoid classes, landmarks, the prior warm-up, rescore and the ignore rule.
+// The YOLO losses as one op each (src/detect/region-loss.ts, modern-loss.ts) against the same losses written
+// as composed tensor ops (test/helpers/yolo-loss-ops.ts), whose gradients come from the ops' own backward
+// rules: every term and the gradient of the raw head output, in float64 (to rounding) and float32 (to
+// float32's precision); the region loss over softmax and sigmoid classes, landmarks, the prior warm-up,
+// rescore and the ignore rule, the modern one over the four box overlaps, landmarks and weights.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Generator, type Tensor, uniform } from '../src/index.js';
 import { YoloLoss, encodeYoloTargets } from '../src/detect/index.js';
 import { anchorView, type YoloScale } from '../src/detect/yolo-decode.js';
 import { regionLoss, type RegionLossSettings } from '../src/detect/region-loss.js';
-import { regionLossByOps } from './helpers/region-loss-ops.js';
+import { modernLossByOps, regionLossByOps } from './helpers/yolo-loss-ops.js';
+import { modernLoss, type ModernLossSettings } from '../src/detect/modern-loss.js';
 import { assertAllClose, maxAbs } from './helpers/assert-close.js';
 import { forEachBackend } from './helpers/backends.js';
 
@@ -56,6 +58,13 @@ const cases: Array<[string, Partial<RegionLossSettings>]> = [
   ['no ignore rule (threshold 1)', { ignoreThreshold: 1 }],
 ];
 
+const modernCases: Array<[string, Partial<ModernLossSettings>]> = [
+  ['ciou', {}],
+  ['diou, landmarks', { boxKind: 'diou', numLandmarks: 2, landmarkScale: 0.5 }],
+  ['giou, other weights', { boxKind: 'giou', weights: { box: 1, objectness: 0.3, classes: 2 } }],
+  ['iou', { boxKind: 'iou' }],
+];
+
 forEachBackend(() => {
   for (const [name, over] of cases) {
     it(`float64: the one op equals the composed ops, terms and gradient (${name})`, () => {
@@ -89,6 +98,26 @@ forEachBackend(() => {
     assertAllClose([fused.fused.loss.item()], [exact.ops.total.item()], { atol: 0, rtol: 1e-6 }, 'total');
     assertAllClose(fused.fusedGrad, exact.opsGrad, { atol: 1e-6 * maxAbs(exact.opsGrad), rtol: 1e-5 }, 'gradient');
   });
+
+  for (const [name, over] of modernCases) {
+    it(`float64: the modern loss as one op equals the composed ops, terms and gradient (${name})`, () => {
+      const o: ModernLossSettings = { numClasses: 4, numLandmarks: 0, boxKind: 'ciou', weights: { box: 0.05, objectness: 1, classes: 0.5 }, landmarkScale: 1, ...over };
+      const g = new Generator(8);
+      const raw = uniform([3, 4, 5, scale.anchors.length * (5 + 4 + 2 * o.numLandmarks)], -2, 2, { generator: g, dtype: 'float64' }).requiresGrad_();
+      const [n, h, w] = raw.shape;
+      const encoded = encodeYoloTargets(scene(g, n, o.numLandmarks), [scale], [[h, w]], o);
+      const fused = modernLoss(raw, scale, encoded.scales[0], o);
+      fused.loss.mul(0.7).backward();
+      const fusedGrad = Float64Array.from(raw.grad!.data);
+      raw.grad = null;
+      const ops = modernLossByOps(anchorView(raw, scale, o, 'test'), scale, encoded.scales[0], o);
+      ops.total.mul(0.7).backward();
+      for (const k of ['box', 'objectness', 'classes', 'landmarks'] as const) assertAllClose([fused.terms[k]], [ops[k].item()], { atol: 1e-12, rtol: 1e-12 }, k);
+      assertAllClose([fused.loss.item()], [ops.total.item()], { atol: 1e-12, rtol: 1e-12 }, 'total');
+      assertAllClose(fusedGrad, raw.grad!.data, { atol: 1e-14 * maxAbs(raw.grad!.data), rtol: 1e-10 }, 'gradient');
+      assert.ok(fused.terms.box > 0 && fused.terms.classes > 0 && maxAbs(fusedGrad.filter((_, i) => i % (9 + 2 * o.numLandmarks) < 4)) > 0);
+    });
+  }
 
   it('YoloLoss reports the one op\'s terms and sums the scales', () => {
     const g = new Generator(2);
