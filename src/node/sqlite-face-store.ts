@@ -50,9 +50,10 @@ interface FaceRow {
 const MAX_KNN = 4096;
 const DEFAULT_EXACT_SEARCH_UP_TO = 20_000;
 /**
- * Candidates the sign-bit pass hands to the exact comparison. In bench/face-db.ts's measurements the true
- * nearest match was within the first 2 by Hamming distance for every same-person query; sqlite-vec's k-nearest
- * selection costs O(rows * k), so more candidates cost time (16: ~2.5 ms at 100,000, 64: ~17 ms).
+ * Candidates the sign-bit pass hands to the exact comparison. In bench/face-signs-recall.ts the true nearest
+ * of every same-person query was among the first 2 by Hamming distance (1 is not enough: the seeded test
+ * fails with it); sqlite-vec's k-nearest selection costs O(rows * k), so more cost time (16: ~2.5 ms at
+ * 100,000, 64: ~17 ms).
  */
 const FIRST_PASS_CANDIDATES = 16;
 const MMAP_BYTES = 2 ** 30;
@@ -98,6 +99,7 @@ export class SqliteFaceStore implements FaceStore {
   /** Use openSqliteFaceStore(). */
   constructor(private readonly db: Database, readonly descriptorLength: number, private readonly busyDeadlineMs: number, private readonly exactSearchUpTo: number) {
     this.writeMean = personMeanWriter(db);
+    // sqlite-vec's own distance functions on the float32 blobs: the same numbers as its exact scan.
     const rerank = (metric: 'l2' | 'cosine', key: string, column: string, table: string) =>
       db.prepare<{ id: number; distance: number }>(`SELECT ${key} AS id, vec_distance_${metric}(${column}, ?) AS distance FROM ${table} WHERE id IN (SELECT value FROM json_each(?)) ORDER BY distance LIMIT 1`);
     const personColumns = 'p.id, p.name, p.created_at, p.updated_at, (SELECT count(*) FROM faces f WHERE f.person_id = p.id) AS faces';
