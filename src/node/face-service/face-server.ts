@@ -37,6 +37,7 @@ const PROBLEM_STATUS: Record<FacePhotoProblem, number> = {
   'no-such-face': 422,
 };
 const MAX_CANDIDATES = 100;
+const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 export function createFaceServer(options: FaceServiceOptions): Server {
   const { store, describe, token, maxBodyBytes = 10 * 1024 ** 2, maxPixels = DEFAULT_MAX_PIXELS, metric = 'euclidean', by = 'nearest-photo' } = options;
@@ -154,8 +155,14 @@ export function createFaceServer(options: FaceServiceOptions): Server {
     if (!request.complete) response.on('finish', () => request.destroy());
   }
 
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void handle(request, response);
   });
+  // Describing a photo blocks the event loop (seconds on a loaded machine). When a block outlasts the
+  // keep-alive timeout, Node runs the expired idle timer of a kept-alive socket before it reads the request
+  // a client has meanwhile sent on it, and resets it (nodejs/node#43456): the load benchmark got ECONNRESET
+  // with Node's 5 s. 30 s is well beyond one photo's block.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
 }
 
