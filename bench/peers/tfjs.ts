@@ -5,6 +5,7 @@ import type { BenchCase } from '../cases.js';
 import type { ArrayWithShape, CaseData } from '../case-data.js';
 import { type Implementation, type Prepared, type Runner, errorText, skip } from '../implementation.js';
 import { loadTfjs } from './tfjs-loader.js';
+import { modelTrainStep } from './tfjs-training.js';
 
 type Tf = typeof tfTypes;
 type T = tfTypes.Tensor;
@@ -86,7 +87,7 @@ export function lenetTrainStep(tf: Tf, data: Extract<CaseData, { kind: 'trainLen
   };
 }
 
-function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' | 'trainModel' }>): () => T {
+function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' }>): () => T {
   switch (data.kind) {
     case 'conv':
       return convForward(tf, data);
@@ -102,6 +103,8 @@ function buildForward(tf: Tf, data: Exclude<CaseData, { kind: 'faceDetect' | 'tr
       return resnetForward(tf, data);
     case 'trainLenet':
       return lenetTrainStep(tf, data);
+    case 'trainModel':
+      return modelTrainStep(tf, data);
   }
 }
 
@@ -112,9 +115,6 @@ function tfjsRow(backend: 'cpu' | 'wasm'): Implementation {
     slow: backend === 'cpu',
     async prepare(_c: BenchCase, data: CaseData): Promise<Prepared> {
       if (data.kind === 'faceDetect') return (await import('./face-api.js')).faceApiDetectRunner(backend, data);
-      if (data.kind === 'trainModel') {
-        return skip(backend === 'wasm' ? "cannot train: no filter-gradient kernel ('Conv2DBackpropFilter'), see (h)" : `no tfjs-ops ${data.model} training graph is written here (one step would take seconds)`);
-      }
       const tf = await loadTfjs();
       await tf.setBackend(backend); // tensors live on the backend that created them
       const forward = buildForward(tf, data);
@@ -133,7 +133,7 @@ function tfjsRow(backend: 'cpu' | 'wasm'): Implementation {
       const runner: Runner = {
         activate: async () => void (await tf.setBackend(backend)),
         run: once,
-        output: data.kind === 'trainLenet' ? undefined : async () => Float32Array.from(once()),
+        output: data.kind === 'trainLenet' || data.kind === 'trainModel' ? undefined : async () => Float32Array.from(once()),
       };
       return { runner };
     },
