@@ -6,9 +6,20 @@ import { TORCH_HOW_TO_GET, torchVersion } from './peers/pytorch.js';
 
 const require = createRequire(import.meta.url);
 
+/** The package's package.json: by its own path, or (for packages whose exports hide it) beside its entry point. */
+function packageJsonPath(name: string): string {
+  try {
+    return require.resolve(`${name}/package.json`);
+  } catch {
+    const entry = require.resolve(name);
+    const root = `node_modules/${name}/`;
+    return entry.slice(0, entry.lastIndexOf(root) + root.length) + 'package.json';
+  }
+}
+
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(packageJsonPath(name), 'utf8')) as { version: string }).version;
   } catch {
     return 'not installed';
   }
