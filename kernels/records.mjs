@@ -171,7 +171,10 @@ export const records = {
     prefix: 'DWI',
     extends: 'convGeometry',
     doc: 'depthwise conv input gradient (depthwiseBackwardInput)',
-    fields: { dy: 'output gradient', w: 'filters [kH, kW, C]', dx: 'input gradient' },
+    fields: {
+      dy: 'output gradient', w: 'filters [kH, kW, C]', dx: 'input gradient',
+      next: { doc: 'the next unclaimed chunk of input rows (atomic counter, 0 at dispatch)', optional: true },
+    },
   },
   depthwiseBackwardFilter: {
     prefix: 'DWF',

@@ -97,7 +97,7 @@ const CASES: Case[] = [
   convCase('3x3 same conv on 36 tiles (Winograd filter gradient: one slice, rows shared by 2 threads)', conv(1, 12, 32, 32, 3, { pad: 1 })),
   convCase('strided 3x3 conv (col2im), small output channels', conv(8, 15, 5, 7, 3, { stride: 2, pad: 1 })),
   convCase('depthwise 3x3 over 19 channels', conv(4, 16, 19, 19, 3, { pad: 1, groups: 19 })),
-  convCase('depthwise 3x3 over 32 channels at 56x56 (threads claim chunks of rows)', conv(2, 56, 32, 32, 3, { pad: 1, groups: 32 })),
+  convCase('depthwise 3x3 over 64 channels at 56x56 (threads claim chunks of rows)', conv(2, 56, 64, 64, 3, { pad: 1, groups: 64 })),
   poolCase('3x3 pooling over 20 channels at 96x96 (threads claim chunks of rows)', {
     batch: 1, inH: 96, inW: 96, channels: 20, outH: 96, outW: 96, kH: 3, kW: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1,
     countIncludePad: false,

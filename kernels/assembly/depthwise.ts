@@ -172,7 +172,7 @@ function addProducts(dst: usize, a: usize, b: usize, C: i32): void {
 
 /**
  * dx[n,iy,ix,c] = sum over the taps (ky,kx) whose output position is on the stride grid of
- * dy[n,oy,ox,c] * w[ky,kx,c] (a gather, so threads share (n, iy) rows without conflicts). x = dy, y = dx.
+ * dy[n,oy,ox,c] * w[ky,kx,c] (a gather, so threads claim chunks of (n, iy) rows without conflicts). x = dy, y = dx.
  */
 export function depthwiseBackwardInput(g: usize, tid: i32, nthreads: i32): void {
   const inH = ld(g, L.C_IN_H), inW = ld(g, L.C_IN_W), C = ld(g, L.C_IN_C);
@@ -181,25 +181,28 @@ export function depthwiseBackwardInput(g: usize, tid: i32, nthreads: i32): void 
   const pT = ld(g, L.C_PAD_TOP), pL = ld(g, L.C_PAD_LEFT);
   const dy = <usize>ld(g, L.DWI_DY), w = <usize>ld(g, L.DWI_W), dx = <usize>ld(g, L.DWI_DX);
   const rows = ld(g, L.C_BATCH) * inH;
-  const row1 = shareStart(rows, tid + 1, nthreads);
+  const chunk = rowChunk(rows, nthreads);
   const pixelBytes = <usize>C * 4;
-  for (let row = shareStart(rows, tid, nthreads); row < row1; row++) {
-    const n = row / inH, iy = row % inH;
-    for (let ix = 0; ix < inW; ix++) {
-      const out = dx + (<usize>(row * inW + ix)) * pixelBytes;
-      memory.fill(out, 0, pixelBytes);
-      // The taps are found once per pixel; the channel loop inside has no index arithmetic.
-      for (let ky = 0; ky < kH; ky++) {
-        const ty = iy + pT - ky * dH;
-        if (ty < 0 || ty % sH != 0) continue;
-        const oy = ty / sH;
-        if (oy >= outH) continue;
-        for (let kx = 0; kx < kW; kx++) {
-          const tx = ix + pL - kx * dW;
-          if (tx < 0 || tx % sW != 0) continue;
-          const ox = tx / sW;
-          if (ox >= outW) continue;
-          addProducts(out, dy + <usize>((n * outH + oy) * outW + ox) * pixelBytes, w + <usize>(ky * kW + kx) * pixelBytes, C);
+  for (let i = claimChunk(g + L.DWI_NEXT); i * chunk < rows; i = claimChunk(g + L.DWI_NEXT)) {
+    const rowEnd = min(rows, (i + 1) * chunk);
+    for (let row = i * chunk; row < rowEnd; row++) {
+      const n = row / inH, iy = row % inH;
+      for (let ix = 0; ix < inW; ix++) {
+        const out = dx + (<usize>(row * inW + ix)) * pixelBytes;
+        memory.fill(out, 0, pixelBytes);
+        // The taps are found once per pixel; the channel loop inside has no index arithmetic.
+        for (let ky = 0; ky < kH; ky++) {
+          const ty = iy + pT - ky * dH;
+          if (ty < 0 || ty % sH != 0) continue;
+          const oy = ty / sH;
+          if (oy >= outH) continue;
+          for (let kx = 0; kx < kW; kx++) {
+            const tx = ix + pL - kx * dW;
+            if (tx < 0 || tx % sW != 0) continue;
+            const ox = tx / sW;
+            if (ox >= outW) continue;
+            addProducts(out, dy + <usize>((n * outH + oy) * outW + ox) * pixelBytes, w + <usize>(ky * kW + kx) * pixelBytes, C);
+          }
         }
       }
     }

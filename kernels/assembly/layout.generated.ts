@@ -112,10 +112,11 @@ export const DW_Y: usize = 72; // output
 export const DW_BIAS: usize = 76; // bias[C]
 export const DW_NEXT: usize = 80; // the next unclaimed chunk of output rows (atomic counter, 0 at dispatch)
 
-// depthwise conv input gradient (depthwiseBackwardInput); starts with convGeometry. 76 bytes.
+// depthwise conv input gradient (depthwiseBackwardInput); starts with convGeometry. 80 bytes.
 export const DWI_DY: usize = 64; // output gradient
 export const DWI_W: usize = 68; // filters [kH, kW, C]
 export const DWI_DX: usize = 72; // input gradient
+export const DWI_NEXT: usize = 76; // the next unclaimed chunk of input rows (atomic counter, 0 at dispatch)
 
 // depthwise conv filter gradient (depthwiseBackwardFilter), one partial dW per slice of output rows; starts with convGeometry. 80 bytes.
 export const DWF_X: usize = 64; // input

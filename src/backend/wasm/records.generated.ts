@@ -367,11 +367,13 @@ export interface DepthwiseBackwardInputRecord extends ConvGeometryRecord {
   w: number;
   /** Input gradient. */
   dx: number;
+  /** The next unclaimed chunk of input rows (atomic counter, 0 at dispatch). */
+  next?: number;
 }
 
 /** Allocates the record (zeroed) in this op's arena and writes it; returns its address. */
 export function writeDepthwiseBackwardInput(arena: MemoryArena, r: DepthwiseBackwardInputRecord): number {
-  const ptr = arena.allocRecord(76);
+  const ptr = arena.allocRecord(80);
   const i32 = arena.i32();
   const at = ptr >> 2;
   i32[at + 0] = r.batch;
@@ -393,6 +395,7 @@ export function writeDepthwiseBackwardInput(arena: MemoryArena, r: DepthwiseBack
   i32[at + 16] = r.dy;
   i32[at + 17] = r.w;
   i32[at + 18] = r.dx;
+  i32[at + 19] = r.next ?? 0;
   return ptr;
 }
 
@@ -984,6 +987,7 @@ export const LAYOUT_CONSTANTS: Readonly<Record<string, number>> = {
   DWI_DY: 64,
   DWI_W: 68,
   DWI_DX: 72,
+  DWI_NEXT: 76,
   DWF_X: 64,
   DWF_DY: 68,
   DWF_PARTIALS: 72,
