@@ -352,6 +352,13 @@ describe('wasm backend', () => {
             }
           }
         }
+        // From 128 channels the interior walks the channels innermost (depthwise3x3InteriorWide).
+        for (const channels of [128, 132]) {
+          for (const inW of [3, 4, 5, 8]) {
+            checkConv({ batch: 1, inH: 4, inW, inC: channels, outC: channels, groups: channels, kH: 3, kW: 3, pad: [1, 1, 1, 1] });
+            checkConv({ batch: 1, inH: 3, inW, inC: channels, outC: channels, groups: channels, kH: 3, kW: 3, pad: [0, 0, 0, 0] });
+          }
+        }
       });
 
       it('conv2d: more channels than one depth block, and few output positions (threads split columns)', () => {
