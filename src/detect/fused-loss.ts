@@ -1,5 +1,6 @@
 // What the YOLO losses that run as one pass (region-loss.ts, modern-loss.ts) share: the terms they report,
-// the float64 sigmoid and exp bound of decoding, and the op that records the total with its gradient.
+// the float64 sigmoid and exp bound of decoding, the landmark term, and the op that records the total with its
+// gradient.
 import { Tensor } from '../tensor/tensor.js';
 import { allocate } from '../tensor/dtype.js';
 import { record } from '../autograd/node.js';
@@ -31,4 +32,23 @@ export function recordLoss(op: string, raw: Tensor, value: number, grad: Float64
       return new Tensor(dx, raw.shape);
     },
   ]);
+}
+
+/**
+ * One assigned cell's landmark term: adds `gradScale` * mask * error to the gradient of its 2l landmark outputs
+ * (from `offset` in the cell's row at `at`) and returns the masked squared error.
+ */
+export function landmarkError(
+  x: ArrayLike<number>, at: number, offset: number, targets: ArrayLike<number>, mask: ArrayLike<number>,
+  cell: number, l: number, gradScale: number, grad: Float64Array,
+): number {
+  let sum = 0;
+  for (let j = 0; j < 2 * l; j++) {
+    const m = mask[cell * 2 * l + j];
+    if (m === 0) continue;
+    const e = x[at + offset + j] - targets[cell * 2 * l + j];
+    sum += m * e * e;
+    grad[at + offset + j] += gradScale * m * e;
+  }
+  return sum;
 }

@@ -7,7 +7,7 @@
 //   landmarks  0.5 mask (predicted - target)^2 / assigned
 // assigned: the number of responsible anchors (at least 1). Weighted by `weights` and landmarkScale.
 import type { Tensor } from '../tensor/tensor.js';
-import { type LossTerms, MAX_LOG_SCALE, recordLoss, sigmoid } from './fused-loss.js';
+import { type LossTerms, MAX_LOG_SCALE, recordLoss, sigmoid, landmarkError } from './fused-loss.js';
 import { boxOverlap } from './box-overlap-gradient.js';
 import type { IouKind } from './iou.js';
 import type { YoloScale } from './yolo-decode.js';
@@ -69,13 +69,7 @@ export function modernLoss(raw: Tensor, scale: YoloScale, t: YoloTargets, o: Mod
     sums.objectness += bce(z, objectTarget);
     grad[at + 4] += kObject * (sigmoid(z) - objectTarget);
     if (landmarks && landmarkMask) {
-      for (let j = 0; j < 2 * l; j++) {
-        const mask = landmarkMask[cell * 2 * l + j];
-        if (mask === 0) continue;
-        const e = x[at + 5 + c + j] - landmarks[cell * 2 * l + j];
-        sums.landmarks += mask * e * e;
-        grad[at + 5 + c + j] += ((o.landmarkScale / assigned) * mask) * e;
-      }
+      sums.landmarks += landmarkError(x, at, 5 + c, landmarks, landmarkMask, cell, l, o.landmarkScale / assigned, grad);
     }
   }
   const terms: LossTerms = {

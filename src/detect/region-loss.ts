@@ -12,7 +12,7 @@
 //   landmarks  0.5 mask (predicted - target)^2 (weighted by landmarkScale in the total)
 // r: 1 where the anchor is responsible for an object (yolo-targets.ts), s: the sigmoid.
 import type { Tensor } from '../tensor/tensor.js';
-import { type LossTerms, MAX_LOG_SCALE, recordLoss, sigmoid } from './fused-loss.js';
+import { type LossTerms, MAX_LOG_SCALE, recordLoss, sigmoid, landmarkError } from './fused-loss.js';
 import type { YoloScale } from './yolo-decode.js';
 import type { YoloTargets } from './yolo-targets.js';
 
@@ -123,13 +123,7 @@ export function regionLoss(raw: Tensor, scale: YoloScale, t: YoloTargets, boxesP
       }
     }
     if (landmarks && landmarkMask) {
-      for (let j = 0; j < 2 * l; j++) {
-        const mask = landmarkMask[cell * 2 * l + j];
-        if (mask === 0) continue;
-        const e = x[at + 5 + c + j] - landmarks[cell * 2 * l + j];
-        sums.landmarks += mask * e * e;
-        grad[at + 5 + c + j] += ((o.landmarkScale / n) * mask) * e;
-      }
+      sums.landmarks += landmarkError(x, at, 5 + c, landmarks, landmarkMask, cell, l, o.landmarkScale / n, grad);
     }
   }
   const terms: LossTerms = {
