@@ -9,17 +9,12 @@
 import { F, noGrad, randn, setNumThreads, ready, type Tensor } from '../src/index.js';
 import { resnet18 } from '../src/models/resnet.js';
 import { lenetStep, mobilenetStep, resnetStep } from './training-steps.js';
+import { stepTimesMs } from './timing.js';
 
 const WARMUP_STEPS = 30;
 
 function medianMs(run: () => unknown, runs: number): { median: number; min: number } {
-  for (let i = 0; i < WARMUP_STEPS; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
+  const times = stepTimesMs(run, runs, WARMUP_STEPS);
   times.sort((a, b) => a - b);
   return { median: times[times.length >> 1], min: times[0] };
 }

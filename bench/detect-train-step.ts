@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { Adam, Generator, Tensor, ready, setNumThreads } from '../src/index.js';
 import { TinyYolo, detectionLoss } from '../src/detect/index.js';
 import { formatMachine, machineInfo } from './machine.js';
+import { stepTimesMs } from './timing.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,13 +46,7 @@ function convkitStep(loss: (out: Tensor) => Tensor): number {
     loss(model.forward(x)).backward();
     optimizer.step();
   };
-  for (let i = 0; i < 3; i++) step();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
-    step();
-    times.push(performance.now() - start);
-  }
+  const times = stepTimesMs(step, steps, 3);
   return config.batch / (times.sort((a, b) => a - b)[times.length >> 1] / 1000);
 }
 

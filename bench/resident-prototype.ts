@@ -8,6 +8,7 @@
 import { ready, setNumThreads } from '../src/index.js';
 import { MemoryArena } from '../src/backend/wasm/memory-arena.js';
 import { lenetStep, mobilenetStep } from './training-steps.js';
+import { stepTimesMs } from './timing.js';
 
 type Copyable = Float32Array | Int32Array | Float64Array;
 const arena = MemoryArena.prototype;
@@ -52,13 +53,7 @@ function median(xs: number[]): number {
 }
 
 function stepMs(step: () => unknown, steps: number): number {
-  for (let i = 0; i < 3; i++) step();
-  const times: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
-    step();
-    times.push(performance.now() - start);
-  }
+  const times = stepTimesMs(step, steps, 3);
   return median(times);
 }
 

@@ -59,3 +59,15 @@ export function median(values: readonly number[]): number {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
+
+/** Wall times in ms of `steps` synchronous calls of `step`, after `warmup` untimed calls. */
+export function stepTimesMs(step: () => unknown, steps: number, warmup: number): number[] {
+  for (let i = 0; i < warmup; i++) step();
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    step();
+    times.push(performance.now() - start);
+  }
+  return times;
+}
