@@ -33,6 +33,11 @@ const convCases: Case[] = [
     fn: (x, w, b) => F.conv2d(x, w, b, { padding: 'same', activation: 'relu' }),
   },
   {
+    name: "conv2d with activation 'leakyRelu' (fused), slope 0.1, with bias",
+    inputs: all(normal([2, 5, 6, 3]), normal([3, 3, 3, 4]), normal([4])),
+    fn: (x, w, b) => F.conv2d(x, w, b, { padding: 'same', activation: 'leakyRelu', negativeSlope: 0.1 }),
+  },
+  {
     name: "conv2d, 'same', stride 2 (asymmetric padding)",
     inputs: all(normal([1, 6, 7, 2]), normal([3, 3, 2, 3])),
     fn: (x, w) => F.conv2d(x, w, null, { padding: 'same', stride: 2 }),

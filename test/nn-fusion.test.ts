@@ -28,7 +28,7 @@ forEachBackend(() => {
   it('F.conv2d rejects an activation it does not fuse, naming the value', () => {
     const x = randn([1, 4, 4, 1]);
     const w = randn([3, 3, 1, 2]);
-    assert.throws(() => F.conv2d(x, w, null, { activation: 'tanh' as 'relu' }), /conv2d: activation must be 'relu' or left out, got "tanh"/);
+    assert.throws(() => F.conv2d(x, w, null, { activation: 'tanh' as 'relu' }), /conv2d: activation must be 'relu', 'leakyRelu' or left out, got "tanh"/);
   });
 
   it('Sequential runs Conv2d + ReLU fused with the same results, and unfused where a hook watches', () => {

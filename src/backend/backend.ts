@@ -16,6 +16,12 @@ export interface MatmulParams {
 }
 
 /** Geometry of a 2-D convolution, fully resolved (padding per side, no 'same'). */
+/**
+ * An activation the conv kernel applies to its output before handing it back (an epilogue: no separate
+ * pass over the caller's memory), with the standalone kernel's results bit for bit.
+ */
+export type ConvActivation = { kind: 'relu' } | { kind: 'leakyRelu'; negativeSlope: number };
+
 export interface Conv2dParams {
   batch: number;
   inH: number;
@@ -134,8 +140,8 @@ export interface KernelSignatures {
   /** out[batch, m, n] = A @ B. */
   matmul: [p: MatmulParams, a: FloatArray, b: FloatArray, out: FloatArray];
 
-  /** y[N,outH,outW,outC] = conv(x[N,inH,inW,inC], w[kH,kW,inC/g,outC]) + bias[outC]. */
-  conv2d: [p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray];
+  /** y[N,outH,outW,outC] = act(conv(x[N,inH,inW,inC], w[kH,kW,inC/g,outC]) + bias[outC]); act: none when absent. */
+  conv2d: [p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, activation?: ConvActivation | null];
   /** dx[N,inH,inW,inC] = gradient of conv2d w.r.t. x. */
   conv2dBackwardInput: [p: Conv2dParams, dy: FloatArray, w: FloatArray, dx: FloatArray];
   /** dw[kH,kW,inC/g,outC] = gradient of conv2d w.r.t. w. */

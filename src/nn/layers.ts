@@ -72,18 +72,27 @@ export class Conv2d extends Module {
   }
 
   /**
-   * Conv2d then ReLU as one op (the ReLU in place on the conv output): saves a pass and a tensor. Only for
-   * Conv2d and ReLU themselves: a subclass may compute something else in forward.
+   * Conv2d then ReLU or LeakyReLU as one op (the conv kernel applies it to its output): saves a pass and a
+   * tensor. Only for the classes themselves: a subclass may compute something else in forward.
    */
   override fuseWith(next: Module): ((x: Tensor) => Tensor) | null {
-    if (Object.getPrototypeOf(this) !== Conv2d.prototype || !isPlainReLU(next)) return null;
-    return (x) => this.forwardRelu(x);
+    if (Object.getPrototypeOf(this) !== Conv2d.prototype) return null;
+    if (isPlainReLU(next)) return (x) => this.forwardRelu(x);
+    // Leaky ReLU's gradient is read from the output, which needs a positive slope.
+    const slope = isPlainLeakyReLU(next) ? next.negativeSlope : 0;
+    if (slope > 0 && Number.isFinite(slope)) return (x) => this.forwardActivated(x, { activation: 'leakyRelu', negativeSlope: slope });
+    return null;
   }
 
   /** relu(this.forward(x)) as one op, for fusing; exactly the unfused results. */
   protected forwardRelu(x: Tensor): Tensor {
+    return this.forwardActivated(x, { activation: 'relu' });
+  }
+
+  /** An activation of this.forward(x) as one op (the conv kernel applies it); exactly the unfused results. */
+  private forwardActivated(x: Tensor, activation: Pick<Conv2dOptions, 'activation' | 'negativeSlope'>): Tensor {
     this.checkInput(x);
-    return conv2d(x, this.weight, this.bias, { ...this.options, activation: 'relu' });
+    return conv2d(x, this.weight, this.bias, { ...this.options, ...activation });
   }
 
   private checkInput(x: Tensor): void {
@@ -256,6 +265,10 @@ export class ReLU extends Module {
 /** A ReLU module itself (not a subclass, which may compute something else) that no forward hook watches. */
 function isPlainReLU(m: Module): boolean {
   return Object.getPrototypeOf(m) === ReLU.prototype && !m.hasForwardHooks();
+}
+
+function isPlainLeakyReLU(m: Module): m is LeakyReLU {
+  return Object.getPrototypeOf(m) === LeakyReLU.prototype && !m.hasForwardHooks();
 }
 
 export class ReLU6 extends Module {

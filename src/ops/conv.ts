@@ -7,9 +7,9 @@ import { formatShape } from '../tensor/shape.js';
 import { record } from '../autograd/node.js';
 import { anyShapeOnly, shapeOnly } from '../tensor/shape-only.js';
 import { runKernel } from '../backend/registry.js';
-import type { Conv2dParams, FloatArray } from '../backend/backend.js';
+import type { Conv2dParams, ConvActivation, FloatArray } from '../backend/backend.js';
 import { sum } from './reduce.js';
-import { reluBackwardFromOutput } from './activation.js';
+import { reluBackwardFromOutput } from './activation.js'; // also loads leaky-relu.ts, which registers leakyReluBackward
 import { type Pair, type Padding, assertRank4, outputLength, pair, resolvePadding } from './geometry.js';
 
 export interface Conv2dOptions {
@@ -18,10 +18,36 @@ export interface Conv2dOptions {
   dilation?: Pair;
   groups?: number;
   /**
-   * 'relu': return relu(conv(x)) from one op (Keras's `activation` argument): the ReLU runs in place on the
-   * convolution's output, which is never kept, and the backward pass masks dy with the output.
+   * 'relu' or 'leakyRelu': return the activation of conv(x) from one op (Keras's `activation` argument): the
+   * kernel applies it to its output, the pre-activation is never kept, and the backward pass takes the
+   * activation's gradient from the output (valid for leaky ReLU because its slope is positive).
    */
-  activation?: 'relu';
+  activation?: 'relu' | 'leakyRelu';
+  /** Leaky ReLU's slope for x <= 0 (default 0.01, as LeakyReLU); must be positive and finite. */
+  negativeSlope?: number;
+}
+
+/** The kernel's activation record from the options, checked. */
+function convActivation(options: Conv2dOptions): ConvActivation | null {
+  const { activation, negativeSlope } = options;
+  if (activation === undefined) return null;
+  if (activation === 'relu') return { kind: 'relu' };
+  if (activation !== 'leakyRelu') {
+    throw new Error(`conv2d: activation must be 'relu', 'leakyRelu' or left out, got ${JSON.stringify(activation)}`);
+  }
+  const slope = negativeSlope ?? 0.01;
+  if (!(slope > 0 && Number.isFinite(slope))) {
+    throw new Error(`conv2d: activation 'leakyRelu' needs a positive finite negativeSlope (its gradient is read from the output), got ${slope}`);
+  }
+  return { kind: 'leakyRelu', negativeSlope: slope };
+}
+
+/** The gradient before the activation, from the activation's output y (y > 0 exactly where its input was). */
+function throughActivation(activation: ConvActivation, y: FloatArray, upstream: Tensor): Tensor {
+  if (activation.kind === 'relu') return reluBackwardFromOutput(y, upstream);
+  const dx = allocate(upstream.dtype, upstream.size) as FloatArray;
+  runKernel('leakyReluBackward', y, upstream.data as FloatArray, dx, activation.negativeSlope);
+  return new Tensor(dx, upstream.shape);
 }
 
 /** Check shapes and attributes and resolve the geometry, with errors that name both shapes. */
@@ -81,21 +107,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new Error(`conv2d: bias must be [${p.outC}], got ${formatShape(bias.shape)}`);
   }
   const dtype = promote(x.dtype, weight.dtype);
-  const activation = options.activation;
-  if (activation !== undefined && activation !== 'relu') {
-    throw new Error(`conv2d: activation must be 'relu' or left out, got ${JSON.stringify(activation)}`);
-  }
+  const activation = convActivation(options);
   if (anyShapeOnly(x, weight, bias)) return shapeOnly([p.batch, p.outH, p.outW, p.outC], { dtype });
   const xd = x.to(dtype).data as FloatArray;
   const wd = weight.to(dtype).data as FloatArray;
   const y = allocateTensor('conv2d', [p.batch, p.outH, p.outW, p.outC], dtype) as FloatArray;
-  runKernel('conv2d', p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y);
-  if (activation) runKernel('relu', y, y);
+  runKernel('conv2d', p, xd, wd, bias ? (bias.to(dtype).data as FloatArray) : null, y, activation);
   const out = new Tensor(y, [p.batch, p.outH, p.outW, p.outC]);
   const inputs = bias ? [x, weight, bias] : [x, weight];
-  return record(out, activation ? 'conv2dRelu' : 'conv2d', inputs, (upstream) => {
-    // Through the ReLU first: y > 0 exactly where the pre-activation was.
-    const dy = activation ? reluBackwardFromOutput(y, upstream.to(dtype)) : upstream;
+  const opName = activation ? (activation.kind === 'relu' ? 'conv2dRelu' : 'conv2dLeakyRelu') : 'conv2d';
+  return record(out, opName, inputs, (upstream) => {
+    const dy = activation ? throughActivation(activation, y, upstream.to(dtype)) : upstream;
     const dyd = dy.to(dtype).data as FloatArray;
     return [
       () => {

@@ -1,6 +1,7 @@
 // Leaky ReLU, x for x > 0 and negativeSlope * x otherwise: Darknet's and face-api's detectors put one after
 // every conv, so it and its gradient run as kernels (SIMD in the wasm backend) rather than loops in the op.
 import type { FloatArray } from '../backend/backend.js';
+import { leakyReluBackwardRef, leakyReluRef } from '../backend/js/pointwise.js';
 import { defineReferenceKernel, runKernel } from '../backend/registry.js';
 import { allocate, isFloat } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -14,16 +15,7 @@ declare module '../backend/backend.js' {
   }
 }
 
-/** The product rounded once to the array's type (a float32 array stores the float64 product). */
-export function leakyReluRef(x: FloatArray, y: FloatArray, negativeSlope: number): void {
-  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : negativeSlope * x[i];
-}
 defineReferenceKernel('leakyRelu', leakyReluRef);
-
-/** dx = dy where x > 0, else negativeSlope * dy (NaN x too), the product rounded once as in the forward. */
-export function leakyReluBackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray, negativeSlope: number): void {
-  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : negativeSlope * dy[i];
-}
 defineReferenceKernel('leakyReluBackward', leakyReluBackwardRef);
 
 /** x for x > 0, negativeSlope * x otherwise. */

@@ -1,10 +1,13 @@
-import type { Conv2dParams, FloatArray } from '../backend.js';
+import type { Conv2dParams, ConvActivation, FloatArray } from '../backend.js';
+import { leakyReluRef, reluRef } from './pointwise.js';
 
 // Reference 2-D convolution (cross-correlation, as in every CNN library), NHWC.
 // x: [N, inH, inW, inC]   w: [kH, kW, inC/groups, outC]   bias: [outC]   y: [N, outH, outW, outC]
 // y[n,oy,ox,oc] = bias[oc] + sum_{ky,kx,ci} x[n, oy*sH - pT + ky*dH, ox*sW - pL + kx*dW, g*cinG + ci] * w[ky,kx,ci,oc]
 // where g = floor(oc / coutG); positions outside the input read as zero (padding).
-export function conv2dRef(p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray): void {
+export function conv2dRef(
+  p: Conv2dParams, x: FloatArray, w: FloatArray, bias: FloatArray | null, y: FloatArray, activation?: ConvActivation | null,
+): void {
   const { batch, inH, inW, inC, outH, outW, outC, kH, kW, groups } = p;
   const cinG = inC / groups;
   const coutG = outC / groups;
@@ -32,6 +35,13 @@ export function conv2dRef(p: Conv2dParams, x: FloatArray, w: FloatArray, bias: F
       }
     }
   }
+  applyConvActivation(y, activation);
+}
+
+/** The activation after the whole sum, as the standalone kernels compute it. */
+function applyConvActivation(y: FloatArray, activation: ConvActivation | null | undefined): void {
+  if (activation?.kind === 'relu') reluRef(y, y);
+  else if (activation?.kind === 'leakyRelu') leakyReluRef(y, y, activation.negativeSlope);
 }
 
 // dx[n,iy,ix,g*cinG+ci] = sum over (oy,ox,ky,kx,oc in group g) that read (iy,ix) of dy[n,oy,ox,oc] * w[ky,kx,ci,oc]

@@ -1,4 +1,4 @@
-// Reference pointwise kernels: ReLU and ReLU6 and their gradients. NaN propagates as in PyTorch (forward
+// Reference pointwise kernels: ReLU, ReLU6 and leaky ReLU and their gradients. NaN propagates as in PyTorch (forward
 // and backward, whatever its sign bit); -0 becomes +0.
 import type { FloatArray } from '../backend.js';
 
@@ -58,4 +58,14 @@ export function relu6BackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray):
     return;
   }
   for (let i = 0; i < x.length; i++) dx[i] = x[i] <= 0 || x[i] >= 6 ? 0 : dy[i];
+}
+
+/** Leaky ReLU: the product rounded once to the array's type (a float32 array stores the float64 product). */
+export function leakyReluRef(x: FloatArray, y: FloatArray, negativeSlope: number): void {
+  for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : negativeSlope * x[i];
+}
+
+/** dx = dy where x > 0, else negativeSlope * dy (NaN x too), the product rounded once as in the forward. */
+export function leakyReluBackwardRef(x: FloatArray, dy: FloatArray, dx: FloatArray, negativeSlope: number): void {
+  for (let i = 0; i < x.length; i++) dx[i] = x[i] > 0 ? dy[i] : negativeSlope * dy[i];
 }

@@ -7,7 +7,8 @@
 //                    strided: dx = col2im(dy · W^T)
 //   filter gradient: dW = im2col(x)^T · dy         (1x1: x^T · dy; 3x3 and 5x5 stride 1: Winograd)
 // Groups run one GEMM per group on strided views (lda/ldb/ldc = the full channel counts).
-import type { Conv2dParams } from '../backend.js';
+import type { Conv2dParams, ConvActivation } from '../backend.js';
+import { activateInArena } from './activation-ops.js';
 import { convGeometry, isDepthwise, isPointwise } from './conv-record.js';
 import { runGemm } from './gemm-runner.js';
 import {
@@ -38,6 +39,7 @@ const IGEMM_MIN_PRODUCTS_PER_TAP = 256;
 
 export function conv2dForward(
   rt: WasmRuntime, p: Conv2dParams, x: Float32Array, w: Float32Array, bias: Float32Array | null, y: Float32Array,
+  activation: ConvActivation | null = null,
 ): string {
   const arena = rt.arena;
   arena.reset();
@@ -55,6 +57,7 @@ export function conv2dForward(
     path = `conv2d.${convGemms(rt, p, xPtr, { ptr: wPtr, flipped: false, packed }, yPtr, biasPtr)}`;
   }
   packed?.done();
+  if (activation) activateInArena(rt, activation, yPtr, y.length);
   arena.copyOut(yPtr, y);
   return path;
 }

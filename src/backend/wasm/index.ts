@@ -35,7 +35,7 @@ if (simdSupported) {
     matmul: wasmKernel({ run: (rt, p, a, b, out) => (matmul(rt, p, f32(a), f32(b), f32(out)), 'matmul') }),
     conv2d: wasmKernel({
       unsupported: convUnsupported,
-      run: (rt, p, x, w, bias, y) => conv.conv2dForward(rt, p, f32(x), f32(w), f32OrNull(bias), f32(y)),
+      run: (rt, p, x, w, bias, y, activation) => conv.conv2dForward(rt, p, f32(x), f32(w), f32OrNull(bias), f32(y), activation),
     }),
     conv2dBackwardInput: wasmKernel({
       unsupported: convUnsupported,
